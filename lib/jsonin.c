@@ -1,0 +1,452 @@
+/*
+ * A stream of JSON values, split into items by a small scanner that
+ * tracks nesting and strings, checks UTF-8 and \u escapes, and hands each
+ * complete item to libjq's parser.  The scanner keeps its state between
+ * reads so a large item is scanned once, not once per read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "exitcode.h"
+#include "jsonin.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+#define READ_CHUNK 65536
+
+struct jsonin {
+	int fd;
+	int eof;
+	char *name;
+	struct buf buf;          /* unread input; pos indexes into it */
+	size_t pos;              /* start of the item being scanned */
+	unsigned long long base; /* stream offset of buf.data[0] */
+	unsigned long line;      /* line at pos */
+	unsigned long nitems;
+	struct jsonin_item last;
+
+	/* Scanner state for the item starting at pos. */
+	size_t scan;             /* offset from pos scanned so far */
+	unsigned long scanlines; /* newlines inside the item so far */
+	long depth;
+	int instr, esc, uhex, wantlow, started;
+	unsigned ucode;
+};
+
+static struct jsonin *
+jsonin_alloc(const char *name, size_t max_item)
+{
+	struct jsonin *in = xcalloc(1, sizeof(*in));
+
+	in->name = xstrdup(name);
+	buf_init(&in->buf, max_item + READ_CHUNK);
+	in->line = 1;
+	in->fd = -1;
+	return in;
+}
+
+struct jsonin *
+jsonin_new(int fd, const char *name, size_t max_item)
+{
+	struct jsonin *in = jsonin_alloc(name, max_item);
+
+	in->fd = fd;
+	return in;
+}
+
+struct jsonin *
+jsonin_new_mem(const void *p, size_t n, const char *name)
+{
+	struct jsonin *in = jsonin_alloc(name, n + 1);
+
+	in->buf.max = n + 1;
+	buf_add(&in->buf, p, n);
+	in->eof = 1;
+	return in;
+}
+
+void
+jsonin_free(struct jsonin *in)
+{
+	if (in == NULL)
+		return;
+	buf_release(&in->buf);
+	free(in->name);
+	free(in);
+}
+
+const struct jsonin_item *
+jsonin_last(const struct jsonin *in)
+{
+	return &in->last;
+}
+
+const char *
+jsonin_name(const struct jsonin *in)
+{
+	return in->name;
+}
+
+static void
+scan_reset(struct jsonin *in)
+{
+	in->scan = 0;
+	in->scanlines = 0;
+	in->depth = 0;
+	in->instr = in->esc = in->uhex = in->wantlow = in->started = 0;
+	in->ucode = 0;
+}
+
+/* Make room and read more; returns 1 if bytes came, 0 at EOF, -1 on error. */
+static int
+fill(struct jsonin *in, struct gpt_err *err)
+{
+	char chunk[READ_CHUNK];
+	ssize_t n;
+
+	if (in->eof)
+		return 0;
+	if (in->pos > 0) {
+		in->base += in->pos;
+		buf_consume(&in->buf, in->pos);
+		in->pos = 0;
+	}
+	do
+		n = read(in->fd, chunk, sizeof(chunk));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return gpt_err_set(err, GPT_EXIT_IO, "%s: read error: %s",
+		    in->name, strerror(errno));
+	if (n == 0) {
+		in->eof = 1;
+		return 0;
+	}
+	if (buf_add(&in->buf, chunk, (size_t)n) < 0)
+		return gpt_err_set(err, GPT_EXIT_DATA,
+		    "%s:%lu: item larger than %zu bytes", in->name, in->line,
+		    in->buf.max - READ_CHUNK);
+	return 1;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+enum scan_result { SCAN_MORE, SCAN_DONE, SCAN_BAD };
+
+/*
+ * Scan on from in->scan.  SCAN_DONE sets *end to the item's length;
+ * SCAN_BAD sets *end to the offset of the offending byte and *why.
+ */
+static enum scan_result
+scan(struct jsonin *in, size_t *end, const char **why)
+{
+	const unsigned char *p = (const unsigned char *)in->buf.data + in->pos;
+	size_t n = in->buf.len - in->pos, i;
+
+	for (i = in->scan; i < n; i++) {
+		int c = p[i];
+
+		if (c == '\n')
+			in->scanlines++;
+		if (in->instr) {
+			if (in->uhex > 0) {
+				int h = hexval(c);
+
+				if (h < 0) {
+					*why = "invalid \\u escape";
+					goto bad;
+				}
+				in->ucode = in->ucode * 16 + (unsigned)h;
+				if (--in->uhex > 0)
+					continue;
+				if (in->wantlow) {
+					if (in->ucode < 0xDC00 || in->ucode > 0xDFFF)
+						goto lone;
+					in->wantlow = 0;
+				} else if (in->ucode >= 0xD800 && in->ucode <= 0xDBFF)
+					in->wantlow = 1;
+				else if (in->ucode >= 0xDC00 && in->ucode <= 0xDFFF)
+					goto lone;
+				continue;
+			}
+			if (in->esc) {
+				in->esc = 0;
+				if (c == 'u') {
+					in->uhex = 4;
+					in->ucode = 0;
+				} else if (in->wantlow)
+					goto lone;
+				continue;
+			}
+			if (c == '\\') {
+				in->esc = 1;
+				continue;
+			}
+			if (in->wantlow)
+				goto lone;
+			if (c == '"') {
+				in->instr = 0;
+				if (in->depth == 0) {
+					*end = i + 1;
+					return SCAN_DONE;
+				}
+			}
+			continue;
+		}
+		switch (c) {
+		case '"':
+			if (in->depth == 0 && in->started) {
+				*end = i;
+				return SCAN_DONE;
+			}
+			in->instr = 1;
+			in->started = 1;
+			break;
+		case '{':
+		case '[':
+			if (in->depth == 0 && in->started) {
+				*end = i;
+				return SCAN_DONE;
+			}
+			in->depth++;
+			in->started = 1;
+			break;
+		case '}':
+		case ']':
+			if (in->depth == 0) {
+				if (in->started) {
+					*end = i;
+					return SCAN_DONE;
+				}
+				*why = "unbalanced closing bracket";
+				goto bad;
+			}
+			if (--in->depth == 0) {
+				*end = i + 1;
+				return SCAN_DONE;
+			}
+			break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+			if (in->depth == 0 && in->started) {
+				if (c == '\n')
+					in->scanlines--;
+				*end = i;
+				return SCAN_DONE;
+			}
+			break;
+		default:
+			in->started = 1;
+			break;
+		}
+	}
+	in->scan = n;
+	return SCAN_MORE;
+lone:
+	*why = "lone surrogate in \\u escape";
+bad:
+	*end = i;
+	return SCAN_BAD;
+}
+
+/* Skip whitespace (and a BOM at the very start) before the next item. */
+static void
+skip_space(struct jsonin *in)
+{
+	const char *p = in->buf.data;
+
+	if (in->base == 0 && in->pos == 0 && in->buf.len >= 3 &&
+	    memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		in->pos = 3;
+	while (in->pos < in->buf.len) {
+		char c = p[in->pos];
+
+		if (c == '\n')
+			in->line++;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			break;
+		in->pos++;
+	}
+}
+
+/* Drop the rest of a bad item's line, so the stream can go on after it. */
+static int
+skip_line(struct jsonin *in, size_t from, struct gpt_err *err)
+{
+	for (;;) {
+		char *nl = memchr(in->buf.data + from, '\n', in->buf.len - from);
+
+		if (nl != NULL) {
+			in->pos = (size_t)(nl - in->buf.data) + 1;
+			in->line++;
+			return 0;
+		}
+		in->pos = in->buf.len;
+		if (fill(in, err) <= 0)
+			return in->eof ? 0 : -1;
+		from = in->pos;
+	}
+}
+
+/* The message of libjq's parser, without anything it quotes of the input. */
+static void
+parse_error(struct jsonin *in, jv res, struct gpt_err *err)
+{
+	jv msg = jv_invalid_get_msg(res);
+	const char *s = jv_get_kind(msg) == JV_KIND_STRING ?
+	    jv_string_value(msg) : "not a JSON value";
+
+	gpt_err_set(err, GPT_EXIT_DATA, "%s:%lu: invalid JSON: %s", in->name,
+	    in->last.line, s);
+	jv_free(msg);
+}
+
+static int
+parse_item(const char *s, size_t n, jv *v)
+{
+	jv_parser *parser = jv_parser_new(0);
+	jv res, extra;
+
+	jv_parser_set_buf(parser, s, (int)n, 0);
+	res = jv_parser_next(parser);
+	if (jv_is_valid(res)) {
+		extra = jv_parser_next(parser);
+		if (jv_is_valid(extra)) {
+			jv_free(extra);
+			jv_free(res);
+			res = jv_invalid_with_msg(jv_string("unexpected extra JSON value"));
+		} else if (jv_invalid_has_msg(jv_copy(extra))) {
+			jv_free(res);
+			res = extra;
+		} else
+			jv_free(extra);
+	} else if (!jv_invalid_has_msg(jv_copy(res))) {
+		jv_free(res);
+		res = jv_invalid_with_msg(jv_string("expected a JSON value"));
+	}
+	jv_parser_free(parser);
+	*v = res;
+	return jv_is_valid(res) ? 0 : -1;
+}
+
+int
+jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
+{
+	size_t end, bad;
+	const char *why = NULL;
+	enum scan_result r;
+
+	for (;;) {
+		skip_space(in);
+		if (in->pos < in->buf.len)
+			break;
+		switch (fill(in, err)) {
+		case 0:
+			return 0;
+		case -1:
+			return -2;
+		}
+	}
+	scan_reset(in);
+	in->nitems++;
+	for (;;) {
+		r = scan(in, &end, &why);
+		if (r != SCAN_MORE)
+			break;
+		switch (fill(in, err)) {
+		case 1:
+			continue;
+		case -1:
+			return -2;
+		}
+		if (in->started && in->depth == 0 && !in->instr) {
+			end = in->buf.len - in->pos;	/* a scalar ended by EOF */
+			r = SCAN_DONE;
+			break;
+		}
+		in->last.number = in->nitems;
+		in->last.line = in->line;
+		in->last.offset = in->base + in->pos;
+		in->last.raw = in->buf.data + in->pos;
+		in->last.len = in->buf.len - in->pos;
+		gpt_err_set(err, GPT_EXIT_DATA,
+		    "%s:%lu: truncated JSON at end of input", in->name, in->line);
+		in->pos = in->buf.len;
+		return -2;
+	}
+	in->last.number = in->nitems;
+	in->last.line = in->line;
+	in->last.offset = in->base + in->pos;
+	in->last.raw = in->buf.data + in->pos;
+	if (r == SCAN_BAD) {
+		/* skip_line counts the newline that may be the bad byte. */
+		if (in->buf.data[in->pos + end] == '\n')
+			in->scanlines--;
+		in->last.len = end;
+		gpt_err_set(err, GPT_EXIT_DATA, "%s:%lu: %s at byte %llu",
+		    in->name, in->line + in->scanlines, why,
+		    in->base + in->pos + end);
+		in->line += in->scanlines;
+		return skip_line(in, in->pos + end, err) < 0 ? -2 : -1;
+	}
+	in->last.len = end;
+	in->pos += end;
+	in->line += in->scanlines;
+	bad = utf8_invalid(in->last.raw, end);
+	if (bad < end)
+		return gpt_err_set(err, GPT_EXIT_DATA,
+		    "%s:%lu: invalid UTF-8 at byte %llu", in->name,
+		    in->last.line, in->last.offset + bad);
+	if (parse_item(in->last.raw, end, v) < 0) {
+		parse_error(in, *v, err);
+		*v = jv_invalid();
+		return -1;
+	}
+	return 1;
+}
+
+int
+json_parse_one(const char *s, size_t n, const char *what, jv *v, struct gpt_err *err)
+{
+	struct jsonin *in = jsonin_new_mem(s, n, what);
+	struct gpt_err e;
+	jv extra;
+	int r;
+
+	gpt_err_clear(&e);
+	r = jsonin_next(in, v, &e);
+	if (r == 1) {
+		r = jsonin_next(in, &extra, &e);
+		if (r == 1) {
+			jv_free(extra);
+			jv_free(*v);
+			gpt_err_set(&e, GPT_EXIT_DATA, "%s: more than one JSON value", what);
+			r = -1;
+		} else if (r == 0)
+			r = 1;
+		else
+			jv_free(*v);
+	} else if (r == 0)
+		gpt_err_set(&e, GPT_EXIT_DATA, "%s: no JSON value", what);
+	jsonin_free(in);
+	if (r == 1)
+		return 0;
+	*v = jv_invalid();
+	if (err != NULL)
+		*err = e;
+	return -1;
+}

@@ -1,0 +1,153 @@
+/* lib/jsonin.c: splitting a stream into JSON items, and what it refuses. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "jsonin.h"
+#include "t.h"
+
+/* Read all of s; write "kind:line" per item into out, space-separated. */
+static void
+items(const char *s, size_t n, char *out, size_t outlen)
+{
+	struct jsonin *in = jsonin_new_mem(s, n, "t");
+	struct gpt_err err;
+	char one[128];
+	jv v;
+	int r;
+
+	out[0] = '\0';
+	while ((r = jsonin_next(in, &v, &err)) != 0) {
+		const struct jsonin_item *it = jsonin_last(in);
+
+		if (r == 1) {
+			snprintf(one, sizeof(one), "%s:%lu ",
+			    jv_kind_name(jv_get_kind(v)), it->line);
+			jv_free(v);
+		} else
+			snprintf(one, sizeof(one), "E%d:%lu ", err.code, it->line);
+		strncat(out, one, outlen - strlen(out) - 1);
+		if (r == -2)
+			break;
+	}
+	jsonin_free(in);
+}
+
+#define ITEMS(s) items((s), sizeof(s) - 1, got, sizeof(got))
+
+/* A reader on a pipe fed by a child with the n bytes at s. */
+static struct jsonin *
+piped(const char *s, size_t n, size_t max, int *fd)
+{
+	int fds[2];
+
+	if (pipe(fds) < 0)
+		abort();
+	if (fork() == 0) {
+		close(fds[0]);
+		if (write(fds[1], s, n) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return jsonin_new(fds[0], "<pipe>", max);
+}
+
+static char *
+long_string_item(size_t n)
+{
+	char *s = malloc(n + 16);
+	size_t i;
+
+	s[0] = '"';
+	for (i = 1; i < n; i++)
+		s[i] = 'a' + (char)(i % 26);
+	memcpy(s + n, "\"\n{}\n", 6);
+	return s;
+}
+
+static void
+test_pipe_large_item(void)
+{
+	size_t n = 300000;
+	char *s = long_string_item(n);
+	struct jsonin *in;
+	struct gpt_err err;
+	int fd, r;
+	jv v;
+
+	in = piped(s, n + 5, JSONIN_MAX_ITEM, &fd);
+	r = jsonin_next(in, &v, &err);
+	T_OK(r == 1 && jv_get_kind(v) == JV_KIND_STRING &&
+	    jv_string_length_bytes(jv_copy(v)) == (int)n - 1,
+	    "an item spanning many reads arrives whole");
+	if (r == 1)
+		jv_free(v);
+	r = jsonin_next(in, &v, &err);
+	T_OK(r == 1 && jsonin_last(in)->line == 2, "the item after it is on line 2");
+	if (r == 1)
+		jv_free(v);
+	T_EQ_INT(0, jsonin_next(in, &v, &err), "then the stream ends");
+	jsonin_free(in);
+	close(fd);
+
+	in = piped(s, n + 5, 1000, &fd);
+	r = jsonin_next(in, &v, &err);
+	T_OK(r == -2 && err.code == GPT_EXIT_DATA && strstr(err.msg, "larger than") != NULL,
+	    "an item over the cap ends the stream with an error, not unbounded memory");
+	jsonin_free(in);
+	close(fd);
+	free(s);
+}
+
+int
+main(void)
+{
+	char got[512];
+	struct gpt_err err;
+	jv v;
+
+	ITEMS("{\"a\":1}\n{\"b\":2}\n");
+	T_EQ_STR("object:1 object:2 ", got, "JSONL gives one item per line");
+	ITEMS("{\"a\":\n  [1,\n 2]}\n\n[3] \"s\" 4 true null");
+	T_EQ_STR("object:1 array:5 string:5 number:5 boolean:5 null:5 ", got,
+	    "pretty-printed and concatenated values are items too");
+	ITEMS("{\"a\":\"}{]\\\"\"}\n");
+	T_EQ_STR("object:1 ", got, "brackets and quotes inside strings do not split items");
+	ITEMS("");
+	T_EQ_STR("", got, "an empty stream has no items");
+	ITEMS(" \n\t\r\n");
+	T_EQ_STR("", got, "whitespace alone has no items");
+	ITEMS("\xEF\xBB\xBF{}");
+	T_EQ_STR("object:1 ", got, "a leading byte order mark is skipped");
+	ITEMS("{\"a\":\"\xC3\"}\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "invalid UTF-8 is a bad item and the stream goes on");
+	ITEMS("{\"a\":\"\\ud800\"}\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a lone high surrogate escape is a bad item");
+	ITEMS("{\"a\":\"\\udc00x\"}\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a lone low surrogate escape is a bad item");
+	ITEMS("{\"a\":\"\\ud83d\\ude00\"}\n");
+	T_EQ_STR("object:1 ", got, "a surrogate pair is fine");
+	ITEMS("{\"a\":1,}\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a syntax error is a bad item and the stream goes on");
+	ITEMS("{}\n{\"a\":\n");
+	T_EQ_STR("object:1 E3:2 ", got, "a value cut by the end of input ends the stream with an error");
+	ITEMS("]\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a stray closing bracket is a bad item");
+
+	v = jv_invalid();
+	T_OK(json_parse_one("{\"x\":[1]}", 9, "arg", &v, &err) == 0 &&
+	    jv_get_kind(v) == JV_KIND_OBJECT, "json_parse_one parses one value");
+	jv_free(v);
+	T_OK(json_parse_one("1 2", 3, "arg", &v, &err) < 0 && err.code == GPT_EXIT_DATA,
+	    "json_parse_one refuses two values");
+	T_OK(json_parse_one("", 0, "arg", &v, &err) < 0, "json_parse_one refuses nothing");
+	T_OK(json_parse_one("\"\xFF\"", 3, "arg", &v, &err) < 0 &&
+	    strstr(err.msg, "invalid UTF-8 at byte 1") != NULL,
+	    "json_parse_one names the offset of invalid UTF-8");
+
+	test_pipe_large_item();
+	return t_done();
+}
