@@ -116,6 +116,11 @@ update-prices:
 bench: all
 	sh bench/run.sh
 
-.PHONY: all unit check demo install uninstall clean update-prices bench
+# Run every libFuzzer target for FUZZ_SECONDS each (clang).
+FUZZ_SECONDS ?= 60
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+.PHONY: all unit check demo install uninstall clean update-prices bench fuzz
 
 -include $(wildcard lib/*.d cmd/*.d tests/unit/*.d)
