@@ -12,7 +12,7 @@ case $what in
 demo|check) pkgs="$pkgs python3 jq curl ca-certificates" ;;
 esac
 case $what in
-check) pkgs="$pkgs bats bats-assert bats-support locales
+check) pkgs="$pkgs bats bats-assert bats-support bash-completion bsdextrautils locales
 	valgrind mandoc zsh fish clang libclang-rt-dev" ;;
 esac
 
