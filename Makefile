@@ -7,6 +7,7 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 
 VERSION = 0.1.0
+export VALGRIND
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man

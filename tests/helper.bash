@@ -13,3 +13,18 @@ unset GPT_MODEL GPT_PRICES
 jq_canon() {
 	jq -S -c . "$@"
 }
+
+# make check VALGRIND=1: every program the tests run goes through valgrind,
+# which makes any leak or memory error fail the test (exit 99).
+if [ -n "${VALGRIND:-}" ]; then
+	_vgbin="${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}/valgrind-bin"
+	if [ ! -d "$_vgbin" ]; then
+		mkdir -p "$_vgbin"
+		for _p in gpt-msg gpt-send gpt-extract gpt-cost; do
+			printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "%s" "$@"\n' \
+			    "$TOP/$_p" >"$_vgbin/$_p"
+			chmod +x "$_vgbin/$_p"
+		done
+	fi
+	PATH="$_vgbin:$PATH"
+fi
