@@ -276,8 +276,8 @@ opt_param(struct opts *o, const char *arg)
 	if (strcmp(key, "messages") == 0)
 		usage_error("--param messages: give messages with -s, -u, -a or -c");
 	if (json_parse_one(eq + 1, strlen(eq + 1), "--param", &v, &e) < 0)
-		usage_error("--param %s: the value is not JSON (quote strings: "
-		    "%s='\"text\"'): %s", key, key, e.msg);
+		usage_error("--param %s: the value is not JSON (a string needs "
+		    "quotes: --param '%s=\"%s\"')", arg, key, eq + 1);
 	if (strcmp(key, "model") == 0 && jv_get_kind(v) != JV_KIND_STRING) {
 		jv_free(v);
 		usage_error("--param model: the value is not a JSON string");
@@ -329,7 +329,7 @@ opts_parse(struct opts *o, int argc, char *argv[])
 	msg_req_init(&o->now);
 	o->stop = jv_array();
 	o->id_prefix = "line-";
-	while ((c = getopt_long(argc, argv, "a:c:f:hjm:n:s:t:u:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":a:c:f:hjm:n:s:t:u:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			add_message(o, "assistant", optarg, "--assistant");
@@ -404,9 +404,12 @@ opts_parse(struct opts *o, int argc, char *argv[])
 		case OPT_VERSION:
 			printf("gpt-msg (gpt-tools) %s\n", GPT_VERSION);
 			exit(GPT_EXIT_OK);
+		case ':':
+			usage_error("%s: the option needs an argument", argv[optind - 1]);
 		default:
-			fputs("Try 'gpt-msg --help' for more information.\n", stderr);
-			exit(GPT_EXIT_USAGE);
+			if (optopt != 0)
+				usage_error("-%c: unknown option", optopt);
+			usage_error("%s: unknown option", argv[optind - 1]);
 		}
 	}
 	add_words(o, argc - optind, argv + optind);

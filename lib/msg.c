@@ -43,7 +43,10 @@ msg_req_release(struct msg_req *r)
 	jv_free(r->messages);
 	jv_free(r->params);
 	jv_free(r->stream);
-	msg_req_init(r);
+	r->model = jv_invalid();
+	r->messages = jv_null();
+	r->params = jv_null();
+	r->stream = jv_invalid();
 }
 
 void
@@ -167,8 +170,8 @@ take_request(struct msg_req *r, jv req, struct gpt_err *err)
 	}
 	msg_req_release(r);
 	r->model = model;
-	jv_free(r->messages);
 	r->messages = get(req, "messages");
+	r->params = jv_array();
 	jv_object_foreach(req, key, val) {
 		if (!str_is(key, "model") && !str_is(key, "messages"))
 			msg_req_set(r, jv_string_value(key), jv_copy(val));

@@ -28,6 +28,8 @@ struct msg_req {
 };
 
 void msg_req_init(struct msg_req *r);
+
+/* Free what r holds; msg_req_init it again before using it again. */
 void msg_req_release(struct msg_req *r);
 
 /* Make dst (not initialised) an independent copy of src. */
