@@ -1,0 +1,137 @@
+#!/bin/sh
+# Build the libFuzzer targets tests/fuzz/fuzz_*.c with clang (ASan, UBSan)
+# and run each in turn; print one line per target; exit 1 on any finding.
+#
+#   sh tests/fuzz/run.sh [SECONDS [TARGET...]]  fuzz each target SECONDS (60)
+#   sh tests/fuzz/run.sh -b [TARGET...]         only build
+#   sh tests/fuzz/run.sh -r [TARGET...]         run the seed corpus once
+#   sh tests/fuzz/run.sh -v [TARGET...]         the same under valgrind,
+#       built with cc (CC) and standalone.c instead of libFuzzer, with
+#       -DFUZZ_STRICT: known faults are not stepped around (known.h);
+#       corpus files matching the glob FUZZ_SKIP are left out
+#
+# A target is named by its file (fuzz_jsonin.c is "jsonin").  Its comment
+# names the lib/ sources it needs ("sources: jsonin buf ...") and, where
+# useful, a dictionary ("dict: json" for tests/fuzz/json.dict).  The seed
+# corpus is tests/fuzz/corpus/NAME/, and every input that once crashed
+# stays there as a regression test, so each run replays it first.  New
+# inputs and findings go to the build directory (FUZZ_BUILD, by default
+# tests/fuzz/build), never into the seed corpus.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+build=${FUZZ_BUILD:-tests/fuzz/build}
+CLANG=${CLANG:-clang}
+FUZZFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+
+mode=fuzz
+case $1 in
+-b) mode=build; shift ;;
+-r) mode=replay; shift ;;
+-v) mode=valgrind; shift ;;
+-*) echo "usage: run.sh [SECONDS [TARGET...]] | -b|-r|-v [TARGET...]" >&2; exit 2 ;;
+esac
+seconds=60
+if [ "$mode" = fuzz ] && [ $# -gt 0 ]; then
+	seconds=$1
+	shift
+fi
+case $seconds in
+''|*[!0-9]*) echo "run.sh: SECONDS must be a whole number: $seconds" >&2; exit 2 ;;
+esac
+if [ $# -eq 0 ]; then
+	set -- $(ls tests/fuzz/fuzz_*.c 2>/dev/null | sed 's|.*/fuzz_||; s|\.c$||')
+fi
+if [ "$mode" != valgrind ]; then
+	command -v "$CLANG" >/dev/null || { echo "run.sh: $CLANG not found" >&2; exit 2; }
+fi
+mkdir -p "$build/log" "$build/findings"
+
+# The value of a "key: value" line in the target's opening comment.
+field() {
+	sed -n "s/^ \* $1: //p" "tests/fuzz/fuzz_$2.c" | head -1
+}
+
+# Build build/fuzz_NAME unless it is newer than everything it is made of.
+build_one() {
+	name=$1
+	src=tests/fuzz/fuzz_$name.c
+	bin=$build/fuzz_$name
+	[ -f "$src" ] || { echo "fuzz_$name: no such target ($src)" >&2; return 1; }
+	libs=$(for s in $(field sources "$name"); do printf 'lib/%s.c ' "$s"; done)
+	extra=$(field libs "$name")
+	if [ -x "$bin" ] && [ -z "$(find "$src" $libs lib/*.h tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	$CLANG $FUZZFLAGS -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	    -Ilib -o "$bin" "$src" $libs $extra -ljq -lm 2>"$build/log/$name.build" || {
+		echo "fuzz_$name: build failed:" >&2
+		cat "$build/log/$name.build" >&2
+		return 1
+	}
+}
+
+# Run one target; libFuzzer's exit status is non-zero on any finding.
+run_one() {
+	name=$1
+	bin=$build/fuzz_$name
+	seeds=tests/fuzz/corpus/$name
+	log=$build/log/$name.log
+	dict=$(field dict "$name")
+	mkdir -p "$seeds" "$build/corpus/$name" "$build/findings/$name"
+	set -- -artifact_prefix="$build/findings/$name/" -timeout=10 -rss_limit_mb=2048
+	[ -n "$dict" ] && set -- "$@" -dict="tests/fuzz/$dict.dict"
+	if [ "$mode" = replay ]; then
+		set -- "$@" -runs=0 "$seeds"
+	else
+		set -- "$@" -max_total_time="$seconds" "$build/corpus/$name" "$seeds"
+	fi
+	if "$bin" "$@" >"$log" 2>&1; then
+		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
+		echo "fuzz_$name: ok (${runs:-$(ls "$seeds" | wc -l) inputs} runs, no finding)"
+		return 0
+	fi
+	echo "fuzz_$name: FINDING (log $log):"
+	grep -E '^(==[0-9]+==ERROR|SUMMARY|    #[0-9]+ |.*runtime error|artifact_prefix|Test unit written)' "$log" | head -30
+	echo "fuzz_$name: to keep it as a regression test, copy the input above into $seeds/"
+	return 1
+}
+
+# Build build/replay_NAME with cc and run it on the corpus under valgrind.
+valgrind_one() {
+	name=$1
+	src=tests/fuzz/fuzz_$name.c
+	bin=$build/replay_$name
+	seeds=tests/fuzz/corpus/$name
+	[ -f "$src" ] || { echo "fuzz_$name: no such target ($src)" >&2; return 2; }
+	libs=$(for s in $(field sources "$name"); do printf 'lib/%s.c ' "$s"; done)
+	extra=$(field libs "$name")
+	# shellcheck disable=SC2086
+	${CC:-cc} -g -O1 -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
+	    -D_DEFAULT_SOURCE -DFUZZ_STRICT -Ilib -o "$bin" "$src" \
+	    tests/fuzz/standalone.c $libs $extra -ljq -lm || return 2
+	files=$(find "$seeds" -type f ! -name "${FUZZ_SKIP:-/}" | sort)
+	# shellcheck disable=SC2086
+	if valgrind -q --leak-check=full --error-exitcode=99 "$bin" $files \
+	    >"$build/log/$name.valgrind" 2>&1; then
+		echo "replay_$name: ok ($(echo "$files" | wc -w) inputs under valgrind, no error)"
+		return 0
+	fi
+	echo "replay_$name: FINDING under valgrind (log $build/log/$name.valgrind):"
+	grep -E '^==[0-9]+== +(at |by |[0-9,]+ bytes|Invalid|Conditional|Use of|Mismatched)' "$build/log/$name.valgrind" | head -30
+	return 1
+}
+
+status=0
+for t in "$@"; do
+	if [ "$mode" = valgrind ]; then
+		valgrind_one "$t"
+		r=$?
+		[ $r -gt $status ] && status=$r
+		continue
+	fi
+	build_one "$t" || { status=2; continue; }
+	[ "$mode" = build ] && continue
+	run_one "$t" || status=1
+done
+exit $status
