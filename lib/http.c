@@ -28,7 +28,7 @@ struct http {
 	http_body_fn on_body;
 	void *arg;
 	double last_byte;         /* monotonic seconds of the last byte received */
-	int stopped, too_big, idle;
+	int stopped, too_big, idle, cancelled;
 };
 
 static double
@@ -149,6 +149,10 @@ on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultota
 	struct http *h = userp;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (h->opts.cancel != NULL && *h->opts.cancel) {
+		h->cancelled = 1;
+		return 1;
+	}
 	if (h->idle_timeout_ms > 0 &&
 	    (now_mono() - h->last_byte) * 1000.0 > (double)h->idle_timeout_ms) {
 		h->idle = 1;
@@ -305,6 +309,9 @@ classify(struct http *h, CURLcode c)
 	} else if (h->stopped) {
 		r->fail = HTTP_STOPPED;
 		snprintf(r->errmsg, sizeof(r->errmsg), "transfer stopped");
+	} else if (h->cancelled) {
+		r->fail = HTTP_CANCELLED;
+		snprintf(r->errmsg, sizeof(r->errmsg), "interrupted");
 	} else if (h->idle) {
 		r->fail = HTTP_TRANSIENT;
 		snprintf(r->errmsg, sizeof(r->errmsg),
@@ -331,7 +338,7 @@ http_post(struct http *h, const char *url, const struct curl_slist *headers,
 	h->resp = resp;
 	h->on_body = on_body;
 	h->arg = arg;
-	h->stopped = h->too_big = h->idle = 0;
+	h->stopped = h->too_big = h->idle = h->cancelled = 0;
 	h->errbuf[0] = '\0';
 	h->last_byte = now_mono();
 

@@ -9,6 +9,7 @@
 #ifndef GPT_HTTP_H
 #define GPT_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include <curl/curl.h>
@@ -28,6 +29,8 @@ struct http_opts {
 	long idle_timeout_ms;      /* abort after this long without a byte; 0: none */
 	size_t max_bytes;          /* cap on a response body; 0: none */
 	const char *cainfo;        /* CA bundle path (borrowed) or NULL */
+	/* When not NULL, a transfer stops as soon as *cancel is non-zero (a signal). */
+	volatile sig_atomic_t *cancel;
 	/* When not NULL, called with trace text (not NUL-terminated). */
 	void (*trace)(void *arg, enum http_trace_kind kind, const char *text, size_t n);
 	void *trace_arg;
@@ -39,7 +42,8 @@ enum http_fail {
 	HTTP_TRANSIENT,     /* connect, reset, cut or timeout: worth another try */
 	HTTP_FINAL,         /* DNS, TLS, protocol or other error: not worth one */
 	HTTP_TOO_BIG,       /* the body went over max_bytes */
-	HTTP_STOPPED        /* the body callback asked to stop */
+	HTTP_STOPPED,       /* the body callback asked to stop */
+	HTTP_CANCELLED      /* *opts.cancel was set */
 };
 
 /* The answer to one request.  Header values are NULL when absent. */

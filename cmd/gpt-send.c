@@ -1,0 +1,1042 @@
+/*
+ * gpt-send: POST each Chat Completions request read from the input to the
+ * API and write each answer as one JSON line.  Batch API input lines get
+ * Batch API output lines.  Retries, timeouts, streaming and the rules on
+ * keys and URLs are those of RELIABILITY.md.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jv.h>
+
+#include "apikey.h"
+#include "buf.h"
+#include "exitcode.h"
+#include "http.h"
+#include "jsonin.h"
+#include "jsonout.h"
+#include "num.h"
+#include "outfile.h"
+#include "redact.h"
+#include "retry.h"
+#include "shape.h"
+#include "sse.h"
+#include "url.h"
+#include "version.h"
+#include "xalloc.h"
+
+#define DEFAULT_BASE_URL "https://api.openai.com/v1"
+#define CHAT_PATH "/chat/completions"
+#define BATCH_URL "/v1/chat/completions"
+#define DEFAULT_MAX_BYTES ((size_t)64 << 20)
+#define DEFAULT_CONNECT_TIMEOUT 5.0
+#define DEFAULT_TIMEOUT 600.0
+#define DEFAULT_IDLE_TIMEOUT 300.0
+
+struct opts {
+	const char *model;
+	const char *base_url;
+	const char *key_file;
+	const char *output;
+	double connect_timeout;   /* seconds */
+	double timeout;           /* seconds; < 0: the defaults */
+	long long retries;
+	size_t max_bytes;
+	int dry_run, quiet, stream, verbose;
+};
+
+/* What holds for the whole run. */
+struct run {
+	struct opts o;
+	char *key;                /* NULL only for --dry-run */
+	char *url;
+	struct http *http;
+	FILE *out;
+	struct outfile outfile;
+	jv seen_ids;              /* custom_ids met so far, as object keys */
+	uint64_t rng;
+	int status;               /* the worst exit code so far */
+	int out_gone;             /* the reader of stdout has gone */
+};
+
+/* One input item. */
+struct item {
+	char where[128];          /* "<stdin>:3" or "<stdin>:3 (custom_id)" */
+	jv custom_id;             /* a string for a batch line, else invalid */
+	int stream;               /* the request asks for a stream */
+	char *body;               /* the request JSON sent */
+};
+
+/* One attempt at sending an item: what the response callbacks gather. */
+struct attempt {
+	struct run *r;
+	struct item *it;
+	struct buf body;          /* a body that is not a stream */
+	struct sse *sse;          /* set once a 2xx event stream begins */
+	int began;                /* a chunk reached the output */
+	int done;                 /* "data: [DONE]" arrived */
+	int api_error;            /* an error event, written to the output */
+	int bad_data;             /* an event whose data is not JSON */
+	int write_failed;
+	char errmsg[512];
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: gpt-send [-qSv] [-m model] [-o file] [--api-key-file file]\n"
+	    "                [--base-url url] [--connect-timeout secs] [--dry-run]\n"
+	    "                [--max-bytes n] [--retries n] [--timeout secs] [file ...]\n"
+	    "\n"
+	    "POST each Chat Completions request (or Batch API input line) read from\n"
+	    "the files or stdin, and write each response as one JSON line.\n"
+	    "\n"
+	    "      --api-key-file file    read the API key from file\n"
+	    "      --base-url url         the API's base URL (default $OPENAI_BASE_URL,\n"
+	    "                             else " DEFAULT_BASE_URL ")\n"
+	    "      --connect-timeout secs give up connecting after secs (default 5)\n"
+	    "      --dry-run              print what would be sent, send nothing\n"
+	    "      --help                 print this help and exit\n"
+	    "  -m, --model model          set the model of every request\n"
+	    "      --max-bytes n          refuse a response over n bytes (default 64 MiB)\n"
+	    "  -o, --output file          write to file instead of stdout\n"
+	    "  -q, --quiet                print no error line on stderr\n"
+	    "      --retries n            retry a failed request n times (default 2)\n"
+	    "  -S, --stream               stream the answer, one chunk per line\n"
+	    "      --timeout secs         limit a request to secs (default 600), or\n"
+	    "                             a stream to secs without data (default 300)\n"
+	    "  -v, --verbose              trace the HTTP exchange on stderr\n"
+	    "      --version              print the version and exit\n");
+}
+
+static void
+bad_usage(const char *fmt, const char *arg, const char *why)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg, why);
+	warnx("%s", msg);
+	fprintf(stderr, "Try 'gpt-send --help' for more information.\n");
+	exit(GPT_EXIT_USAGE);
+}
+
+/* ---- small helpers ---- */
+
+static void
+worse(struct run *r, int code)
+{
+	if (code > r->status)
+		r->status = code;
+}
+
+/* A diagnostic about an item, unless -q. */
+static void
+item_warn(struct run *r, const struct item *it, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+item_warn(struct run *r, const struct item *it, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (r->o.quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warnx("%s: %s", it->where, msg);
+}
+
+/* xorshift64*: jitter and batch ids need no more than this. */
+static uint64_t
+rng_next(struct run *r)
+{
+	r->rng ^= r->rng >> 12;
+	r->rng ^= r->rng << 25;
+	r->rng ^= r->rng >> 27;
+	return r->rng * UINT64_C(2685821657736338717);
+}
+
+static double
+rng_unit(struct run *r)
+{
+	return (double)(rng_next(r) >> 11) / 9007199254740992.0;
+}
+
+static void
+rng_seed(struct run *r)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, &r->rng, sizeof(r->rng)) != sizeof(r->rng))
+		r->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	if (fd >= 0)
+		close(fd);
+	if (r->rng == 0)
+		r->rng = 1;
+}
+
+/* A string field of an object (borrowed), or NULL; valid while v is held. */
+static const char *
+str_field(jv v, const char *key, jv *hold)
+{
+	*hold = jv_get_kind(v) == JV_KIND_OBJECT ?
+	    jv_object_get(jv_copy(v), jv_string(key)) : jv_invalid();
+	return jv_get_kind(*hold) == JV_KIND_STRING ? jv_string_value(*hold) : NULL;
+}
+
+/* The "error" object of v (borrowed), or jv_invalid(). */
+static jv
+error_object(jv v)
+{
+	jv e;
+
+	if (jv_get_kind(v) != JV_KIND_OBJECT)
+		return jv_invalid();
+	e = jv_object_get(jv_copy(v), jv_string("error"));
+	if (jv_get_kind(e) == JV_KIND_OBJECT)
+		return e;
+	jv_free(e);
+	return jv_invalid();
+}
+
+/* "code: message" of an API error body (borrowed) into out. */
+static void
+describe_error(jv body, char *out, size_t n)
+{
+	jv e = error_object(body), hc, ht, hm;
+	const char *code, *type, *msg;
+
+	code = str_field(e, "code", &hc);
+	type = str_field(e, "type", &ht);
+	msg = str_field(e, "message", &hm);
+	if (code == NULL)
+		code = type;
+	if (jv_get_kind(e) != JV_KIND_OBJECT)
+		snprintf(out, n, "error body without an error object");
+	else if (code != NULL)
+		snprintf(out, n, "%s: %s", code, msg != NULL ? msg : "(no message)");
+	else
+		snprintf(out, n, "%s", msg != NULL ? msg : "(no message)");
+	jv_free(hc);
+	jv_free(ht);
+	jv_free(hm);
+	jv_free(e);
+}
+
+/* " (request ID)" when the answer named one, else "". */
+static const char *
+request_note(const struct http_resp *resp, char *buf, size_t n)
+{
+	if (resp->request_id == NULL)
+		return "";
+	snprintf(buf, n, " (request %s)", resp->request_id);
+	return buf;
+}
+
+/* ---- the output ---- */
+
+static void
+write_line(struct run *r, jv v)
+{
+	if (r->out_gone) {
+		jv_free(v);
+		return;
+	}
+	if (jsonout_write(r->out, v) < 0) {
+		if (errno == EPIPE)
+			r->out_gone = 1;
+		else {
+			r->out_gone = 1;
+			if (!r->o.quiet)
+				warn("%s", r->o.output ? r->o.output : "stdout");
+			worse(r, GPT_EXIT_IO);
+		}
+	}
+}
+
+/* A Batch API output line with an HTTP answer (body consumed). */
+static jv
+batch_answer(struct run *r, const struct item *it, long status,
+    const struct http_resp *resp, jv body)
+{
+	jv line = jv_object(), res = jv_object();
+	char id[48];
+
+	snprintf(id, sizeof(id), "batch_req_%016llx%08llx",
+	    (unsigned long long)rng_next(r), (unsigned long long)(rng_next(r) >> 32));
+	res = jv_object_set(res, jv_string("status_code"), jv_number((double)status));
+	res = jv_object_set(res, jv_string("request_id"), resp != NULL &&
+	    resp->request_id != NULL ? jv_string(resp->request_id) : jv_null());
+	res = jv_object_set(res, jv_string("body"), body);
+	line = jv_object_set(line, jv_string("id"), jv_string(id));
+	line = jv_object_set(line, jv_string("custom_id"), jv_copy(it->custom_id));
+	line = jv_object_set(line, jv_string("response"), res);
+	line = jv_object_set(line, jv_string("error"), jv_null());
+	return line;
+}
+
+/* A Batch API output line for an item that got no usable HTTP answer. */
+static jv
+batch_failure(struct run *r, const struct item *it, const char *code, const char *msg)
+{
+	jv line = jv_object(), e = jv_object();
+	char id[48];
+
+	snprintf(id, sizeof(id), "batch_req_%016llx%08llx",
+	    (unsigned long long)rng_next(r), (unsigned long long)(rng_next(r) >> 32));
+	e = jv_object_set(e, jv_string("code"), jv_string(code));
+	e = jv_object_set(e, jv_string("message"), jv_string(msg));
+	line = jv_object_set(line, jv_string("id"), jv_string(id));
+	line = jv_object_set(line, jv_string("custom_id"), jv_copy(it->custom_id));
+	line = jv_object_set(line, jv_string("response"), jv_null());
+	line = jv_object_set(line, jv_string("error"), e);
+	return line;
+}
+
+/* An item ends without a usable answer: report it, and for a batch line say so on the output. */
+static void
+fail_item(struct run *r, const struct item *it, int code, const char *batch_code,
+    const char *msg)
+{
+	item_warn(r, it, "%s", msg);
+	if (jv_is_valid(it->custom_id))
+		write_line(r, batch_failure(r, it, batch_code, msg));
+	worse(r, code);
+}
+
+/* ---- the request ---- */
+
+/*
+ * Check item v (consumed) and make the body to send.  Returns 0, or -1
+ * when the item was refused (reported, nothing sent).
+ */
+static int
+prepare(struct run *r, struct item *it, jv v)
+{
+	enum shape s = shape_of(v);
+	jv body, m, st, hold;
+	const char *method, *url;
+
+	if (s == SHAPE_BATCH_IN) {
+		it->custom_id = shape_custom_id(v);
+		snprintf(it->where + strlen(it->where), sizeof(it->where) - strlen(it->where),
+		    " (%s)", jv_string_value(it->custom_id));
+		if (jv_object_has(jv_copy(r->seen_ids), jv_copy(it->custom_id))) {
+			fail_item(r, it, GPT_EXIT_DATA, "duplicate_custom_id",
+			    "duplicate custom_id: not sent");
+			jv_free(v);
+			return -1;
+		}
+		r->seen_ids = jv_object_set(r->seen_ids, jv_copy(it->custom_id), jv_true());
+		method = str_field(v, "method", &hold);
+		if (method == NULL || strcmp(method, "POST") != 0) {
+			jv_free(hold);
+			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
+			    "batch line method is not POST: not sent");
+			jv_free(v);
+			return -1;
+		}
+		jv_free(hold);
+		url = str_field(v, "url", &hold);
+		if (url == NULL || strcmp(url, BATCH_URL) != 0) {
+			jv_free(hold);
+			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
+			    "batch line url is not " BATCH_URL ": not sent");
+			jv_free(v);
+			return -1;
+		}
+		jv_free(hold);
+		body = shape_payload(v);
+		jv_free(v);
+		if (shape_of(body) != SHAPE_REQUEST) {
+			jv_free(body);
+			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
+			    "batch line body is not a chat completion request: not sent");
+			return -1;
+		}
+	} else if (s == SHAPE_REQUEST) {
+		body = v;
+	} else {
+		char msg[128];
+
+		if (s == SHAPE_UNKNOWN)
+			snprintf(msg, sizeof(msg), "not a chat completion request: not sent");
+		else
+			snprintf(msg, sizeof(msg), "a %s, not a request: not sent", shape_name(s));
+		fail_item(r, it, GPT_EXIT_DATA, "invalid_request", msg);
+		jv_free(v);
+		return -1;
+	}
+
+	if (r->o.model != NULL)
+		body = jv_object_set(body, jv_string("model"), jv_string(r->o.model));
+	m = jv_object_get(jv_copy(body), jv_string("model"));
+	if (jv_get_kind(m) != JV_KIND_STRING || jv_string_length_bytes(jv_copy(m)) == 0) {
+		jv_free(m);
+		jv_free(body);
+		fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
+		    "request has no model (use -m): not sent");
+		return -1;
+	}
+	jv_free(m);
+	if (r->o.stream && !jv_is_valid(it->custom_id)) {
+		st = jv_object_get(jv_copy(body), jv_string("stream_options"));
+		if (jv_get_kind(st) != JV_KIND_OBJECT) {
+			jv_free(st);
+			st = jv_object();
+		}
+		st = jv_object_set(st, jv_string("include_usage"), jv_true());
+		body = jv_object_set(body, jv_string("stream"), jv_true());
+		body = jv_object_set(body, jv_string("stream_options"), st);
+	}
+	st = jv_object_get(jv_copy(body), jv_string("stream"));
+	it->stream = jv_get_kind(st) == JV_KIND_TRUE;
+	jv_free(st);
+	if (it->stream && jv_is_valid(it->custom_id)) {
+		jv_free(body);
+		fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
+		    "batch line asks for a stream, which the Batch API does not do: not sent");
+		return -1;
+	}
+	hold = jv_dump_string(body, 0);
+	it->body = xstrdup(jv_string_value(hold));
+	jv_free(hold);
+	return 0;
+}
+
+/* The request headers of one attempt (caller frees the list). */
+static struct curl_slist *
+make_headers(const struct run *r, const struct item *it, int retry_count, int redacted)
+{
+	struct curl_slist *h = NULL;
+	const char *org = getenv("OPENAI_ORG_ID"), *proj = getenv("OPENAI_PROJECT_ID");
+	char line[1024 + 64];
+	size_t n;
+	char *auth;
+
+	if (redacted)
+		h = curl_slist_append(h, r->key != NULL ?
+		    "Authorization: Bearer " REDACTED : "Authorization: (absent: no API key)");
+	else {
+		n = strlen(r->key) + sizeof("Authorization: Bearer ");
+		auth = xmalloc(n);
+		snprintf(auth, n, "Authorization: Bearer %s", r->key);
+		h = curl_slist_append(h, auth);
+		/* The list holds a copy; wipe ours. */
+		memset(auth, 0, n);
+		free(auth);
+	}
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, it->stream ? "Accept: text/event-stream" :
+	    "Accept: application/json");
+	h = curl_slist_append(h, "User-Agent: gpt-tools/" GPT_VERSION);
+	if (org != NULL && *org != '\0' && strpbrk(org, "\r\n") == NULL) {
+		snprintf(line, sizeof(line), "OpenAI-Organization: %.1000s", org);
+		h = curl_slist_append(h, line);
+	}
+	if (proj != NULL && *proj != '\0' && strpbrk(proj, "\r\n") == NULL) {
+		snprintf(line, sizeof(line), "OpenAI-Project: %.1000s", proj);
+		h = curl_slist_append(h, line);
+	}
+	snprintf(line, sizeof(line), "X-Stainless-Retry-Count: %d", retry_count);
+	h = curl_slist_append(h, line);
+	if (!redacted)
+		h = curl_slist_append(h, "Expect:");  /* no 100-continue round trip */
+	return h;
+}
+
+static void
+dry_run(struct run *r, const struct item *it)
+{
+	struct curl_slist *h = make_headers(r, it, 0, 1), *p;
+
+	if (!r->out_gone) {
+		fprintf(r->out, "POST %s\n", r->url);
+		for (p = h; p != NULL; p = p->next)
+			fprintf(r->out, "%s\n", p->data);
+		fprintf(r->out, "\n");
+		if (jsonout_write_raw(r->out, it->body, strlen(it->body)) < 0)
+			r->out_gone = 1;
+	}
+	curl_slist_free_all(h);
+}
+
+/* ---- the answer ---- */
+
+static int
+on_event(void *arg, const char *event, const char *data, size_t len)
+{
+	struct attempt *a = arg;
+	struct gpt_err err;
+	jv v, e;
+
+	if (a->done)
+		return 0;
+	switch (sse_classify(event, data, len)) {
+	case SSE_DONE:
+		a->done = 1;
+		return 0;
+	case SSE_ERROR:
+		a->api_error = 1;
+		break;
+	case SSE_DATA:
+		break;
+	}
+	if (json_parse_one(data, len, "event", &v, &err) < 0) {
+		if (a->api_error)
+			snprintf(a->errmsg, sizeof(a->errmsg), "stream error event (data not JSON)");
+		else
+			a->bad_data = 1;
+		return 1;
+	}
+	e = error_object(v);
+	if (jv_is_valid(e) || a->api_error) {
+		a->api_error = 1;
+		describe_error(v, a->errmsg, sizeof(a->errmsg));
+		jv_free(e);
+		write_line(a->r, v);
+		return 1;
+	}
+	write_line(a->r, v);
+	a->began = 1;
+	if (a->r->out_gone) {
+		a->write_failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+on_body(void *arg, const char *p, size_t n, struct http_resp *resp)
+{
+	struct attempt *a = arg;
+	struct gpt_err err;
+	int rc;
+
+	if (a->sse == NULL && a->body.len == 0 && a->it->stream &&
+	    resp->status >= 200 && resp->status < 300 && resp->content_type != NULL &&
+	    strncasecmp(resp->content_type, "text/event-stream", 17) == 0)
+		a->sse = sse_new(a->r->o.max_bytes);
+	if (a->sse == NULL)
+		return buf_add(&a->body, p, n);
+	rc = sse_feed(a->sse, p, n, on_event, a, &err);
+	if (rc == -1) {
+		a->bad_data = 1;
+		snprintf(a->errmsg, sizeof(a->errmsg), "%s", err.msg);
+	}
+	return rc;
+}
+
+static void
+attempt_release(struct attempt *a)
+{
+	buf_release(&a->body);
+	sse_free(a->sse);
+	a->sse = NULL;
+}
+
+/* Conclude a streamed answer: [DONE], an error event, bad data, or an early end. */
+static void
+settle_stream(struct run *r, struct item *it, struct attempt *a, struct http_resp *resp)
+{
+	char note[300];
+
+	if (a->write_failed)
+		return;
+	if (a->api_error) {
+		item_warn(r, it, "stream error %s%s", a->errmsg,
+		    request_note(resp, note, sizeof(note)));
+		worse(r, GPT_EXIT_API);
+	} else if (a->bad_data)
+		fail_item(r, it, GPT_EXIT_NOANSWER, "invalid_response",
+		    a->errmsg[0] != '\0' ? a->errmsg : "stream event data is not JSON");
+	else if (!a->done)
+		fail_item(r, it, GPT_EXIT_NOANSWER, "incomplete_stream",
+		    resp->fail == HTTP_DONE ? "stream ended without [DONE]" : resp->errmsg);
+}
+
+/*
+ * Conclude an attempt that got a complete answer that is not a stream.
+ * Returns 1 when the item is settled; 0 when the answer is an error that
+ * may be retried, with *errbody set to its JSON body (or invalid when the
+ * body is not JSON).
+ */
+static int
+settle_answer(struct run *r, struct item *it, struct attempt *a,
+    struct http_resp *resp, jv *errbody)
+{
+	struct gpt_err err;
+	char msg[1024], note[300];
+	jv v, e;
+
+	*errbody = jv_invalid();
+	if (resp->status >= 300 && resp->status < 400) {
+		snprintf(msg, sizeof(msg), "HTTP %ld: redirect%s%s not followed",
+		    resp->status, resp->location ? " to " : "",
+		    resp->location ? resp->location : "");
+		fail_item(r, it, GPT_EXIT_NOANSWER, "redirect", msg);
+		return 1;
+	}
+	if (json_parse_one(a->body.data ? a->body.data : "", a->body.len, "body", &v, &err) < 0) {
+		if (resp->status >= 300)
+			return 0;
+		snprintf(msg, sizeof(msg), "HTTP %ld: response body is not JSON%s",
+		    resp->status, request_note(resp, note, sizeof(note)));
+		fail_item(r, it, GPT_EXIT_NOANSWER, "invalid_response", msg);
+		return 1;
+	}
+	e = error_object(v);
+	if (resp->status < 300 && !jv_is_valid(e)) {
+		jv_free(e);
+		if (jv_is_valid(it->custom_id))
+			v = batch_answer(r, it, resp->status, resp, v);
+		write_line(r, v);
+		return 1;
+	}
+	jv_free(e);
+	*errbody = v;
+	return 0;
+}
+
+/* Report a final API error (body consumed). */
+static void
+api_error(struct run *r, struct item *it, struct http_resp *resp, jv body, const char *extra)
+{
+	char msg[1024], note[300];
+
+	describe_error(body, msg, sizeof(msg));
+	item_warn(r, it, "HTTP %ld %s%s%s", resp->status, msg,
+	    request_note(resp, note, sizeof(note)), extra);
+	if (jv_is_valid(it->custom_id))
+		body = batch_answer(r, it, resp->status, resp, body);
+	write_line(r, body);
+	worse(r, GPT_EXIT_API);
+}
+
+/* The final outcome of an attempt that will not be retried. */
+static void
+give_up(struct run *r, struct item *it, struct http_resp *resp, jv errbody,
+    enum retry_verdict verdict, double delay)
+{
+	char extra[128], msg[512];
+
+	extra[0] = '\0';
+	if (verdict == RETRY_TOO_LONG)
+		snprintf(extra, sizeof(extra),
+		    " (the server asks to wait %.0f s: not retried)", delay);
+	if (resp->fail != HTTP_DONE)
+		fail_item(r, it, GPT_EXIT_NOANSWER, strstr(resp->errmsg, "imeout") ||
+		    strstr(resp->errmsg, "timed out") ? "timeout" : "connection_error",
+		    resp->errmsg);
+	else if (jv_is_valid(errbody))
+		api_error(r, it, resp, errbody, extra);
+	else {
+		snprintf(msg, sizeof(msg), "HTTP %ld: response body is not JSON%s",
+		    resp->status, extra);
+		fail_item(r, it, GPT_EXIT_NOANSWER, "invalid_response", msg);
+	}
+}
+
+static void
+sleep_for(double secs)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !interrupted)
+		;
+}
+
+/*
+ * One attempt.  Returns 1 when the item is settled, else 0 with *rin
+ * describing the attempt for the retry rules and *errbody holding the
+ * error body (or invalid).
+ */
+static int
+attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp *resp,
+    struct retry_in *rin, jv *errbody, jv *hold)
+{
+	struct attempt a;
+	struct gpt_err err;
+	struct curl_slist *hdrs;
+	int settled = 0, rc;
+	jv e;
+
+	memset(&a, 0, sizeof(a));
+	a.r = r;
+	a.it = it;
+	buf_init(&a.body, r->o.max_bytes);
+	hdrs = make_headers(r, it, retries_done, 0);
+	rc = http_post(r->http, r->url, hdrs, it->body, strlen(it->body), on_body, &a,
+	    resp, &err);
+	curl_slist_free_all(hdrs);
+	*errbody = hold[0] = hold[1] = jv_invalid();
+	if (rc < 0) {
+		fail_item(r, it, err.code, "internal_error", err.msg);
+		settled = 1;
+	} else if (a.sse != NULL && (a.done || a.api_error || a.bad_data ||
+	    a.write_failed || a.began || resp->fail == HTTP_DONE)) {
+		/* Once a chunk went out, the item is never sent again. */
+		settle_stream(r, it, &a, resp);
+		settled = 1;
+	} else if (resp->fail == HTTP_CANCELLED) {
+		fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
+		settled = 1;
+	} else if (resp->fail == HTTP_TOO_BIG || resp->fail == HTTP_STOPPED) {
+		fail_item(r, it, GPT_EXIT_NOANSWER, "response_too_large", resp->errmsg);
+		settled = 1;
+	} else if (resp->fail == HTTP_DONE)
+		settled = settle_answer(r, it, &a, resp, errbody);
+	attempt_release(&a);
+	if (settled)
+		return 1;
+
+	memset(rin, 0, sizeof(*rin));
+	if (resp->fail == HTTP_DONE) {
+		rin->status = resp->status;
+		rin->should_retry = resp->should_retry;
+		rin->retry_after_ms = resp->retry_after_ms;
+		rin->retry_after = resp->retry_after;
+		e = error_object(*errbody);
+		rin->error_code = str_field(e, "code", &hold[0]);
+		rin->error_type = str_field(e, "type", &hold[1]);
+		jv_free(e);
+	} else
+		rin->transient = resp->fail == HTTP_TRANSIENT;
+	rin->retries_done = retries_done;
+	rin->max_retries = (int)r->o.retries;
+	rin->now = time(NULL);
+	rin->random = rng_unit(r);
+	return 0;
+}
+
+/* Send one prepared item, retrying as the rules allow, and write its outcome. */
+static void
+send_item(struct run *r, struct item *it)
+{
+	struct http_resp resp;
+	struct retry_in rin;
+	enum retry_verdict verdict;
+	jv errbody, hold[2];
+	double delay, t = r->o.timeout;
+	int n;
+
+	if (it->stream)
+		http_set_timeouts(r->http, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
+	else
+		http_set_timeouts(r->http, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
+	http_resp_init(&resp);
+	for (n = 0; ; n++) {
+		if (attempt_once(r, it, n, &resp, &rin, &errbody, hold))
+			break;
+		verdict = retry_decide(&rin, &delay);
+		jv_free(hold[0]);
+		jv_free(hold[1]);
+		if (verdict == RETRY_YES && !interrupted) {
+			if (r->o.verbose) {
+				if (resp.fail == HTTP_DONE)
+					snprintf(resp.errmsg, sizeof(resp.errmsg), "HTTP %ld",
+					    resp.status);
+				item_warn(r, it, "%s: retry %d of %lld in %.3f s", resp.errmsg,
+				    n + 1, r->o.retries, delay);
+			}
+			jv_free(errbody);
+			sleep_for(delay);
+			if (!interrupted)
+				continue;
+			fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
+			break;
+		}
+		give_up(r, it, &resp, errbody, verdict, delay);
+		break;
+	}
+	http_resp_release(&resp);
+}
+
+/* ---- the run ---- */
+
+static void
+trace(void *arg, enum http_trace_kind kind, const char *text, size_t n)
+{
+	const struct run *r = arg;
+	const char *prefix = kind == HTTP_TRACE_HEADER_OUT ? "> " :
+	    kind == HTTP_TRACE_HEADER_IN ? "< " : "* ";
+	size_t len, i, start;
+	char *s = redact(text, n, r->key, &len);
+
+	for (start = i = 0; i < len; i++)
+		if (s[i] == '\n' || i + 1 == len) {
+			size_t end = s[i] == '\n' ? i : i + 1;
+
+			if (end > start && s[end - 1] == '\r')
+				end--;
+			if (end > start)
+				fprintf(stderr, "%s%.*s\n", prefix, (int)(end - start), s + start);
+			start = i + 1;
+		}
+	free(s);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_API_KEY_FILE = 256, OPT_BASE_URL, OPT_CONNECT_TIMEOUT, OPT_DRY_RUN,
+	    OPT_HELP, OPT_MAX_BYTES, OPT_RETRIES, OPT_TIMEOUT, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
+		{ "base-url", required_argument, NULL, OPT_BASE_URL },
+		{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+		{ "model", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "stream", no_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *why;
+	long long n;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+	o->timeout = -1;
+	o->retries = RETRY_DEFAULT;
+	o->max_bytes = DEFAULT_MAX_BYTES;
+	while ((c = getopt_long(argc, argv, "m:o:qSv", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_API_KEY_FILE:
+			o->key_file = optarg;
+			break;
+		case OPT_BASE_URL:
+			o->base_url = optarg;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			if ((why = num_parse_double(optarg, 0.001, 1e6, &o->connect_timeout)) != NULL)
+				bad_usage("--connect-timeout %s: %s", optarg, why);
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			exit(fflush(stdout) == EOF ? GPT_EXIT_IO : GPT_EXIT_OK);
+		case OPT_MAX_BYTES:
+			if ((why = num_parse_ll(optarg, 1, (long long)1 << 40, &n)) != NULL)
+				bad_usage("--max-bytes %s: %s", optarg, why);
+			o->max_bytes = (size_t)n;
+			break;
+		case 'm':
+			if (*optarg == '\0')
+				bad_usage("--model: %s%s", "", "empty model name");
+			o->model = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case OPT_RETRIES:
+			if ((why = num_parse_ll(optarg, 0, 100, &o->retries)) != NULL)
+				bad_usage("--retries %s: %s", optarg, why);
+			break;
+		case 'S':
+			o->stream = 1;
+			break;
+		case OPT_TIMEOUT:
+			if ((why = num_parse_double(optarg, 0.001, 1e6, &o->timeout)) != NULL)
+				bad_usage("--timeout %s: %s", optarg, why);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case OPT_VERSION:
+			printf("gpt-send (gpt-tools) %s\n", GPT_VERSION);
+			exit(fflush(stdout) == EOF ? GPT_EXIT_IO : GPT_EXIT_OK);
+		default:
+			fprintf(stderr, "Try 'gpt-send --help' for more information.\n");
+			exit(GPT_EXIT_USAGE);
+		}
+	}
+}
+
+/* Key, URL, output and libcurl: everything checked before the first item is read. */
+static void
+setup(struct run *r)
+{
+	struct http_opts ho;
+	struct gpt_err err;
+	const char *base = r->o.base_url;
+	struct sigaction sa;
+
+	if (base == NULL && (base = getenv("OPENAI_BASE_URL")) == NULL)
+		base = DEFAULT_BASE_URL;
+	if (http_global_init(&err) < 0)
+		errx(err.code, "%s", err.msg);
+	if (url_check(base, &err) < 0)
+		errx(err.code, "%s", err.msg);
+	r->url = url_join(base, CHAT_PATH);
+	r->key = apikey_load(r->o.key_file, getenv("OPENAI_API_KEY"), &err);
+	if (r->key == NULL && (!r->o.dry_run || r->o.key_file != NULL ||
+	    getenv("OPENAI_API_KEY") != NULL))
+		errx(err.code, "%s", err.msg);
+	r->out = stdout;
+	if (r->o.output != NULL) {
+		if (outfile_open(&r->outfile, r->o.output, &err) < 0)
+			errx(err.code, "%s", err.msg);
+		r->out = r->outfile.f;
+	}
+	memset(&ho, 0, sizeof(ho));
+	ho.connect_timeout_ms = (long)(r->o.connect_timeout * 1000);
+	ho.max_bytes = r->o.max_bytes;
+	ho.cainfo = getenv("CURL_CA_BUNDLE");
+	if (ho.cainfo == NULL || *ho.cainfo == '\0')
+		ho.cainfo = getenv("SSL_CERT_FILE");
+	if (ho.cainfo != NULL && *ho.cainfo == '\0')
+		ho.cainfo = NULL;
+	ho.cancel = &interrupted;
+	if (r->o.verbose) {
+		ho.trace = trace;
+		ho.trace_arg = r;
+	}
+	if (!r->o.dry_run && (r->http = http_new(&ho, &err)) == NULL)
+		errx(err.code, "%s", err.msg);
+	r->seen_ids = jv_object();
+	rng_seed(r);
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Read every item of one input and send it. */
+static void
+send_input(struct run *r, int fd, const char *name)
+{
+	struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+	struct gpt_err err;
+	struct item it;
+	jv v;
+	int rc;
+
+	while (!interrupted && !r->out_gone && (rc = jsonin_next(in, &v, &err)) != 0) {
+		if (rc < 0) {
+			if (!r->o.quiet)
+				warnx("%s", err.msg);
+			worse(r, err.code);
+			if (rc == -2)
+				break;
+			continue;
+		}
+		memset(&it, 0, sizeof(it));
+		it.custom_id = jv_invalid();
+		snprintf(it.where, sizeof(it.where), "%s:%lu", name, jsonin_last(in)->line);
+		if (prepare(r, &it, v) == 0) {
+			if (r->o.dry_run)
+				dry_run(r, &it);
+			else
+				send_item(r, &it);
+		}
+		jv_free(it.custom_id);
+		free(it.body);
+	}
+	jsonin_free(in);
+}
+
+static void
+send_all(struct run *r, int argc, char **argv)
+{
+	int i, fd;
+
+	if (argc == 0) {
+		send_input(r, STDIN_FILENO, "<stdin>");
+		return;
+	}
+	for (i = 0; i < argc && !interrupted && !r->out_gone; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			send_input(r, STDIN_FILENO, "<stdin>");
+			continue;
+		}
+		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			if (!r->o.quiet)
+				warn("%s", argv[i]);
+			worse(r, GPT_EXIT_USAGE);
+			continue;
+		}
+		send_input(r, fd, argv[i]);
+		close(fd);
+	}
+}
+
+/* Flush and close the output; free everything.  Returns the exit code. */
+static int
+finish(struct run *r)
+{
+	struct gpt_err err;
+	int rc;
+
+	if (r->o.output != NULL)
+		rc = outfile_commit(&r->outfile, &err);
+	else
+		rc = out_close(stdout, "stdout", &err);
+	if (rc < 0) {
+		warnx("%s", err.msg);
+		worse(r, GPT_EXIT_IO);
+	}
+	if (interrupted)
+		worse(r, GPT_EXIT_NOANSWER);
+	http_free(r->http);
+	http_global_cleanup();
+	jv_free(r->seen_ids);
+	free(r->url);
+	if (r->key != NULL) {
+		memset(r->key, 0, strlen(r->key));
+		free(r->key);
+	}
+	return r->status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	parse_opts(argc, argv, &r.o);
+	setup(&r);
+	send_all(&r, argc - optind, argv + optind);
+	return finish(&r);
+}
