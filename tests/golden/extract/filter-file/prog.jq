@@ -1,0 +1,2 @@
+# The text and the model.
+.choices[0].message.content + " (" + .model + ")"
