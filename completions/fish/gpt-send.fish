@@ -1,0 +1,16 @@
+# fish completion for gpt-send(1)
+set -l models gpt-4o gpt-4o-mini gpt-4.1 gpt-4.1-mini gpt-4.1-nano o3 o3-mini o4-mini
+complete -c gpt-send -l api-key-file -r -F -d 'Read the API key from a file'
+complete -c gpt-send -l base-url -x -a 'https://api.openai.com/v1' -d 'The API base URL'
+complete -c gpt-send -l connect-timeout -x -d 'Give up connecting after secs'
+complete -c gpt-send -l dry-run -d 'Print what would be sent, send nothing'
+complete -c gpt-send -l help -d 'Print the help and exit'
+complete -c gpt-send -s m -l model -x -a "$models" -d 'Set the model of every request'
+complete -c gpt-send -l max-bytes -x -d 'Refuse a response over n bytes'
+complete -c gpt-send -s o -l output -r -F -d 'Write to a file instead of stdout'
+complete -c gpt-send -s q -l quiet -d 'Print no error line on stderr'
+complete -c gpt-send -l retries -x -d 'Retry a failed request n times'
+complete -c gpt-send -s S -l stream -d 'Stream the answer, one chunk per line'
+complete -c gpt-send -l timeout -x -d 'Limit a request, or a stream without data'
+complete -c gpt-send -s v -l verbose -d 'Trace the HTTP exchange on stderr'
+complete -c gpt-send -l version -d 'Print the version and exit'
