@@ -1,0 +1,25 @@
+# fish completion for gpt-msg(1)
+
+set -l models gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini gpt-4.1-nano o3 o3-mini o4-mini gpt-3.5-turbo
+
+complete -c gpt-msg -s a -l assistant -x -d 'Add an assistant message'
+complete -c gpt-msg -s n -l choices -x -d 'Number of choices, 1 to 128'
+complete -c gpt-msg -s c -l continue -r -F -d 'Start from an earlier request and its answer'
+complete -c gpt-msg -l developer -x -d 'Add a developer message'
+complete -c gpt-msg -l each-line -d 'One Batch API input line per line of stdin'
+complete -c gpt-msg -s f -l file -r -F -d 'Add a user message with the text of a file'
+complete -c gpt-msg -s h -l help -d 'Print a summary of the options'
+complete -c gpt-msg -l id-prefix -x -d 'custom_id prefix for --each-line'
+complete -c gpt-msg -s j -l json -d 'JSON mode: response_format json_object'
+complete -c gpt-msg -l max-tokens -x -d 'max_tokens, at least 1'
+complete -c gpt-msg -s m -l model -x -a "$models" -d 'The model'
+complete -c gpt-msg -l no-stdin -d 'Do not read stdin'
+complete -c gpt-msg -l param -x -d 'Set any field to a JSON value (KEY=JSON)'
+complete -c gpt-msg -l schema -r -F -d 'response_format json_schema from a file'
+complete -c gpt-msg -l seed -x -d 'The seed, an integer'
+complete -c gpt-msg -l stop -x -d 'A stop sequence (up to 4)'
+complete -c gpt-msg -s s -l system -x -d 'Add a system message'
+complete -c gpt-msg -s t -l temperature -x -d 'Temperature, 0 to 2'
+complete -c gpt-msg -l top-p -x -d 'top_p, 0 to 1'
+complete -c gpt-msg -s u -l user -x -d 'Add a user message'
+complete -c gpt-msg -l version -d 'Print the version'
