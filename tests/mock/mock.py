@@ -675,9 +675,13 @@ def watch(pid, stop):
     while not stop.wait(0.5):
         try:
             os.kill(pid, 0)
+            # Dead but not yet reaped still answers kill(pid, 0).
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    stop.set()
         except ProcessLookupError:
             stop.set()
-        except PermissionError:
+        except (OSError, IndexError):
             pass
 
 
