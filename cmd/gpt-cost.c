@@ -1,0 +1,1116 @@
+/*
+ * gpt-cost: what Chat Completions responses cost, priced with the
+ * genai-prices database in exact decimal arithmetic.  Reads responses,
+ * streams of chunks and Batch API output lines; prints a line per item
+ * and a total, or passes its input on unchanged (--tee) and reports on
+ * stderr or in a ledger.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jv.h>
+
+#include "buf.h"
+#include "errmsg.h"
+#include "exitcode.h"
+#include "jsonin.h"
+#include "jsonout.h"
+#include "ledger.h"
+#include "money.h"
+#include "price.h"
+#include "shape.h"
+#include "version.h"
+#include "xalloc.h"
+
+#ifndef GPT_DATADIR
+#define GPT_DATADIR "/usr/local/share/gpt-tools"
+#endif
+#define PRICES_FILE "genai-prices.json"
+
+enum format { FMT_HUMAN, FMT_TSV, FMT_JSON };
+enum unknown { UNKNOWN_ERROR, UNKNOWN_SKIP, UNKNOWN_ZERO };
+
+struct opts {
+	const char *prices;
+	const char *provider;
+	const char *ledger_path;
+	long long date_ms;      /* -1: each item's own date */
+	money budget;
+	enum unknown unknown;
+	int has_budget;
+	int batch;
+	int by_model;
+	int json;
+	int list;
+	int tee;
+	int total_only;
+};
+
+/* The sums of a group of items: all of them, or one model's. */
+struct sum {
+	char *model;
+	unsigned long items;
+	unsigned long unknown;
+	long long prompt;
+	long long completion;
+	money cost;
+};
+
+/* One priced (or unpriceable) item, as reported. */
+struct item {
+	unsigned long number;
+	unsigned long line;
+	const char *custom_id;  /* NULL when none */
+	const char *model;      /* the response's model, NULL when none */
+	const char *priced_as;  /* the database's model id; NULL: unknown cost */
+	const char *why;        /* why the cost is unknown */
+	const struct price_provider *provider;
+	char whybuf[320];
+	long long when_ms;
+	int batch;
+	int has_tokens;
+	long long prompt, completion, cached, reasoning;
+	struct price_cost cost;
+};
+
+/* An open stream of chunks: its id and whether its usage chunk was seen. */
+struct stream {
+	char *id;
+	char *model;
+	char *custom_id;
+	unsigned long number, line;
+	long long created_ms;
+	int billed;
+};
+
+struct run {
+	struct opts *o;
+	struct price_table *table;
+	const struct price_provider *provider;
+	FILE *rep;              /* where the report goes: stdout, or stderr with --tee */
+	enum format fmt;
+	struct ledger *ledger;
+	struct sum total;
+	struct sum *models;
+	size_t nmodels;
+	struct stream stream;
+	long long now_ms;
+	const char *in_name;
+	int status;
+	int over_budget;
+	int out_gone;           /* stdout's reader has gone: end quietly */
+	int header_done;
+};
+
+enum {
+	OPT_VERSION = 256
+};
+
+static const struct option longopts[] = {
+	{ "batch",    no_argument,       NULL, 'B' },
+	{ "budget",   required_argument, NULL, 'b' },
+	{ "by-model", no_argument,       NULL, 'M' },
+	{ "date",     required_argument, NULL, 'd' },
+	{ "help",     no_argument,       NULL, 'h' },
+	{ "json",     no_argument,       NULL, 'j' },
+	{ "ledger",   required_argument, NULL, 'l' },
+	{ "list",     no_argument,       NULL, 'L' },
+	{ "prices",   required_argument, NULL, 'p' },
+	{ "provider", required_argument, NULL, 'P' },
+	{ "tee",      no_argument,       NULL, 't' },
+	{ "total",    no_argument,       NULL, 'T' },
+	{ "unknown",  required_argument, NULL, 'u' },
+	{ "version",  no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: gpt-cost [-BhjMtT] [-b usd] [-d date] [-l file] [-p file]\n"
+	    "                [-P provider] [-u error|skip|zero] [--version] [file ...]\n"
+	    "       gpt-cost -L [-j] [-d date] [-p file] [-P provider] [pattern]\n", f);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	fputs("\nPrice Chat Completions responses, chunk streams and Batch API output\n"
+	    "lines with the genai-prices database: a line per item and a total.\n\n"
+	    "  -B, --batch             apply the Batch API's 50% discount to every item\n"
+	    "                          (automatic for Batch API output lines)\n"
+	    "  -b, --budget USD        exit 6 once the running total passes USD\n"
+	    "  -M, --by-model          a line per model instead of per item\n"
+	    "  -d, --date DATE         price at DATE (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)\n"
+	    "                          instead of each response's created time\n"
+	    "  -h, --help              print this help and exit\n"
+	    "  -j, --json              one JSON object per line, then a total object\n"
+	    "  -l, --ledger FILE       also append a line per item to FILE\n"
+	    "  -L, --list              list the models matching PATTERN with their\n"
+	    "                          prices in USD per 1M tokens\n"
+	    "  -p, --prices FILE       the price table (default: $GPT_PRICES, else the\n"
+	    "                          installed genai-prices.json)\n"
+	    "  -P, --provider ID       price as provider ID (default openai; auto: by\n"
+	    "                          model name)\n"
+	    "  -t, --tee               copy the input to stdout, report on stderr\n"
+	    "  -T, --total             print only the total\n"
+	    "  -u, --unknown MODE      a model not in the table or a stream without\n"
+	    "                          usage: error (exit 3, default), skip or zero\n"
+	    "      --version           print the version and exit\n", stdout);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fputs("Try 'gpt-cost --help' for more information.\n", stderr);
+	exit(GPT_EXIT_USAGE);
+}
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->date_ms = -1;
+	while ((c = getopt_long(argc, argv, "Bb:d:hjl:LMp:P:tTu:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'B':
+			o->batch = 1;
+			break;
+		case 'b':
+			if (money_parse(optarg, &o->budget) < 0 || o->budget < 0)
+				usage_error("--budget: invalid amount of dollars: %s", optarg);
+			o->has_budget = 1;
+			break;
+		case 'd':
+			if (price_parse_date(optarg, &o->date_ms) < 0)
+				usage_error("--date: not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ: %s", optarg);
+			break;
+		case 'h':
+			help();
+			exit(GPT_EXIT_OK);
+		case 'j':
+			o->json = 1;
+			break;
+		case 'l':
+			o->ledger_path = optarg;
+			break;
+		case 'L':
+			o->list = 1;
+			break;
+		case 'M':
+			o->by_model = 1;
+			break;
+		case 'p':
+			o->prices = optarg;
+			break;
+		case 'P':
+			o->provider = optarg;
+			break;
+		case 't':
+			o->tee = 1;
+			break;
+		case 'T':
+			o->total_only = 1;
+			break;
+		case 'u':
+			if (strcmp(optarg, "error") == 0)
+				o->unknown = UNKNOWN_ERROR;
+			else if (strcmp(optarg, "skip") == 0)
+				o->unknown = UNKNOWN_SKIP;
+			else if (strcmp(optarg, "zero") == 0)
+				o->unknown = UNKNOWN_ZERO;
+			else
+				usage_error("--unknown: not error, skip or zero: %s", optarg);
+			break;
+		case OPT_VERSION:
+			printf("gpt-cost (gpt-tools) %s\n", GPT_VERSION);
+			exit(GPT_EXIT_OK);
+		default:
+			fputs("Try 'gpt-cost --help' for more information.\n", stderr);
+			exit(GPT_EXIT_USAGE);
+		}
+	}
+	if (o->list && argc - optind > 1)
+		usage_error("--list takes at most one pattern");
+	if (o->list && (o->tee || o->ledger_path || o->has_budget || o->by_model || o->total_only))
+		usage_error("--list does not go with --tee, --ledger, --budget, --by-model or --total");
+	if (o->by_model && o->total_only)
+		usage_error("--by-model and --total do not go together");
+}
+
+/* Finding the price table. */
+
+static int
+readable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * --prices, else $GPT_PRICES, else data/ of the source tree the program
+ * was built in (so that an uninstalled ./gpt-cost uses its own tree's
+ * table, not an older installed one), else the installed table.
+ */
+static char *
+prices_path(const struct opts *o)
+{
+	const char *env = getenv("GPT_PRICES");
+	char exe[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (o->prices)
+		return xstrdup(o->prices);
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			path = xmalloc(strlen(exe) + sizeof "/data/" PRICES_FILE);
+			sprintf(path, "%s/data/%s", exe, PRICES_FILE);
+			if (readable(path))
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(GPT_DATADIR "/" PRICES_FILE);
+}
+
+static struct price_table *
+load_table(const struct opts *o)
+{
+	struct gpt_err e = {0};
+	char *path = prices_path(o);
+	struct price_table *t = price_load_file(path, &e);
+
+	free(path);
+	if (!t) {
+		warnx("%s", e.msg);
+		exit(GPT_EXIT_USAGE);
+	}
+	return t;
+}
+
+/* Writing numbers and JSON. */
+
+static const char *
+usd(money m, char *buf, size_t n)
+{
+	return money_format(m, 6, buf, n);
+}
+
+static void
+json_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!s) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+			buf_adds(b, esc);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+static void
+json_key(struct buf *b, const char *key)
+{
+	buf_adds(b, b->len > 1 ? ",\"" : "\"");
+	buf_adds(b, key);
+	buf_adds(b, "\":");
+}
+
+static void
+json_num(struct buf *b, const char *key, long long v)
+{
+	char n[32];
+
+	json_key(b, key);
+	snprintf(n, sizeof n, "%lld", v);
+	buf_adds(b, n);
+}
+
+static void
+json_money(struct buf *b, const char *key, const money *m)
+{
+	char n[64];
+
+	json_key(b, key);
+	buf_adds(b, m ? usd(*m, n, sizeof n) : "null");
+}
+
+static void
+tsv_field(struct buf *b, const char *s)
+{
+	/* A tab or newline in a name would break the columns. */
+	for (; s && *s; s++)
+		buf_addc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+/* One item as a line of the report's format, into b (emptied first). */
+static void
+item_line(const struct item *it, enum format fmt, struct buf *b)
+{
+	char n[64], date[16];
+	const money *cost = it->priced_as ? &it->cost.total : NULL;
+
+	buf_reset(b);
+	if (fmt == FMT_JSON) {
+		buf_addc(b, '{');
+		json_key(b, "type");
+		json_str(b, "item");
+		json_num(b, "item", (long long)it->number);
+		json_num(b, "line", (long long)it->line);
+		json_key(b, "custom_id");
+		json_str(b, it->custom_id);
+		json_key(b, "model");
+		json_str(b, it->model);
+		json_key(b, "provider");
+		json_str(b, it->provider ? price_provider_id(it->provider) : NULL);
+		json_key(b, "priced_as");
+		json_str(b, it->priced_as);
+		price_format_date(it->when_ms, date, sizeof date);
+		json_key(b, "date");
+		json_str(b, date);
+		json_key(b, "batch");
+		buf_adds(b, it->batch ? "true" : "false");
+		if (it->has_tokens) {
+			json_num(b, "prompt_tokens", it->prompt);
+			json_num(b, "cached_tokens", it->cached);
+			json_num(b, "completion_tokens", it->completion);
+			json_num(b, "reasoning_tokens", it->reasoning);
+		}
+		json_money(b, "input_usd", it->priced_as ? &it->cost.input : NULL);
+		json_money(b, "output_usd", it->priced_as ? &it->cost.output : NULL);
+		json_money(b, "cost_usd", cost);
+		if (it->why) {
+			json_key(b, "unknown");
+			json_str(b, it->why);
+		}
+		buf_adds(b, "}\n");
+		return;
+	}
+	if (fmt == FMT_TSV) {
+		snprintf(n, sizeof n, "%lu\t", it->number);
+		buf_adds(b, n);
+		tsv_field(b, it->custom_id);
+		buf_addc(b, '\t');
+		tsv_field(b, it->model);
+		buf_addc(b, '\t');
+		if (it->has_tokens) {
+			snprintf(n, sizeof n, "%lld\t%lld\t", it->prompt, it->completion);
+			buf_adds(b, n);
+		} else {
+			buf_adds(b, "\t\t");
+		}
+		buf_adds(b, cost ? usd(*cost, n, sizeof n) : "unknown");
+		buf_addc(b, '\n');
+		return;
+	}
+	{
+		char line[512], p[24] = "", c[24] = "", money_s[64] = "unknown";
+		if (it->has_tokens) {
+			snprintf(p, sizeof p, "%lld", it->prompt);
+			snprintf(c, sizeof c, "%lld", it->completion);
+		}
+		if (cost) {
+			money_s[0] = '$';
+			usd(*cost, money_s + 1, sizeof money_s - 1);
+		}
+		snprintf(line, sizeof line, "%6lu  %-16s  %-26s  %9s  %10s  %12s\n", it->number,
+		    it->custom_id ? it->custom_id : "-", it->model ? it->model : "-", p, c, money_s);
+		buf_adds(b, line);
+	}
+}
+
+/* A summary line (a model's, or the total when model is NULL) into b. */
+static void
+sum_line(const struct sum *s, enum format fmt, int total, struct buf *b)
+{
+	char n[64], line[512], cost[64];
+
+	buf_reset(b);
+	usd(s->cost, cost, sizeof cost);
+	if (fmt == FMT_JSON) {
+		buf_addc(b, '{');
+		json_key(b, "type");
+		json_str(b, total ? "total" : "model");
+		if (!total) {
+			json_key(b, "model");
+			json_str(b, s->model);
+		}
+		json_num(b, "items", (long long)s->items);
+		json_num(b, "unknown", (long long)s->unknown);
+		json_num(b, "prompt_tokens", s->prompt);
+		json_num(b, "completion_tokens", s->completion);
+		json_money(b, "cost_usd", &s->cost);
+		buf_adds(b, "}\n");
+	} else if (fmt == FMT_TSV) {
+		if (total)
+			buf_adds(b, "total");
+		else
+			tsv_field(b, s->model);
+		snprintf(n, sizeof n, "\t%lu\t%lld\t%lld\t", s->items, s->prompt, s->completion);
+		buf_adds(b, n);
+		buf_adds(b, cost);
+		buf_addc(b, '\n');
+	} else {
+		snprintf(line, sizeof line, "%-26s  %6lu  %9lld  %10lld  $%s\n",
+		    total ? "total" : s->model, s->items, s->prompt, s->completion, cost);
+		buf_adds(b, line);
+	}
+}
+
+/* Per-item TSV rows end with the total in the item columns. */
+static void
+total_item_line(const struct sum *s, enum format fmt, struct buf *b)
+{
+	char n[96], cost[64];
+
+	if (fmt != FMT_TSV && fmt != FMT_HUMAN) {
+		sum_line(s, fmt, 1, b);
+		return;
+	}
+	buf_reset(b);
+	usd(s->cost, cost, sizeof cost);
+	if (fmt == FMT_TSV) {
+		snprintf(n, sizeof n, "total\t\t\t%lld\t%lld\t", s->prompt, s->completion);
+		buf_adds(b, n);
+		buf_adds(b, cost);
+		buf_addc(b, '\n');
+	} else {
+		char line[256];
+		snprintf(line, sizeof line, "%6s  %-16s  %-26s  %9lld  %10lld  %12s\n", "total", "",
+		    "", s->prompt, s->completion, "");
+		/* The cost is right-aligned with a dollar sign. */
+		snprintf(n, sizeof n, "$%s", cost);
+		snprintf(line + strlen(line) - 13, sizeof line - strlen(line) + 13, "%12s\n", n);
+		buf_adds(b, line);
+	}
+}
+
+static void
+report(struct run *r, const char *p, size_t n)
+{
+	if (fwrite(p, 1, n, r->rep) != n || fflush(r->rep) == EOF) {
+		if (r->rep == stdout && errno == EPIPE) {
+			r->out_gone = 1;
+			return;
+		}
+		err(GPT_EXIT_IO, "%s", r->rep == stdout ? "stdout" : "stderr");
+	}
+}
+
+/* Counting and reporting items. */
+
+static struct sum *
+model_sum(struct run *r, const char *model)
+{
+	const char *m = model ? model : "-";
+
+	for (size_t i = 0; i < r->nmodels; i++)
+		if (strcmp(r->models[i].model, m) == 0)
+			return &r->models[i];
+	r->models = xrealloc(r->models, (r->nmodels + 1) * sizeof *r->models);
+	memset(&r->models[r->nmodels], 0, sizeof *r->models);
+	r->models[r->nmodels].model = xstrdup(m);
+	return &r->models[r->nmodels++];
+}
+
+static void
+sum_add(struct sum *s, const struct item *it)
+{
+	s->items++;
+	if (!it->priced_as)
+		s->unknown++;
+	s->prompt += it->prompt;
+	s->completion += it->completion;
+	s->cost += it->cost.total;
+}
+
+static void
+header(struct run *r)
+{
+	const char *h = r->o->by_model ?
+	    "MODEL                        ITEMS     PROMPT  COMPLETION  COST\n" :
+	    "  ITEM  CUSTOM_ID         MODEL                          PROMPT  COMPLETION          COST\n";
+
+	if (r->fmt == FMT_HUMAN && !r->header_done && !r->o->total_only)
+		report(r, h, strlen(h));
+	r->header_done = 1;
+}
+
+static void
+record(struct run *r, struct item *it)
+{
+	struct buf b;
+	struct gpt_err e = {0};
+
+	if (!it->priced_as) {
+		if (r->o->unknown == UNKNOWN_SKIP)
+			return;
+		if (r->o->unknown == UNKNOWN_ZERO) {
+			it->priced_as = "";
+		} else {
+			warnx("%s:%lu: %s%s%s%s", r->in_name, it->line,
+			    it->custom_id ? "custom_id " : "", it->custom_id ? it->custom_id : "",
+			    it->custom_id ? ": " : "", it->why);
+			r->status = GPT_EXIT_DATA;
+		}
+	}
+	if (it->batch) {
+		it->cost.input = money_half(it->cost.input);
+		it->cost.output = money_half(it->cost.output);
+		it->cost.total = money_half(it->cost.total);
+	}
+	sum_add(&r->total, it);
+	if (r->o->by_model)
+		sum_add(model_sum(r, it->model), it);
+	buf_init(&b, (size_t)1 << 20);
+	if (r->ledger) {
+		item_line(it, r->o->json ? FMT_JSON : FMT_TSV, &b);
+		if (ledger_append(r->ledger, b.data, b.len, &e) < 0) {
+			warnx("%s", e.msg);
+			exit(GPT_EXIT_IO);
+		}
+	}
+	if (!r->o->total_only && !r->o->by_model) {
+		header(r);
+		item_line(it, r->fmt, &b);
+		report(r, b.data, b.len);
+	}
+	buf_release(&b);
+	if (r->o->has_budget && r->total.cost > r->o->budget)
+		r->over_budget = 1;
+}
+
+/* The input's items. */
+
+static jv
+get(jv obj, const char *key)
+{
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return jv_invalid();
+	return jv_object_get(jv_copy(obj), jv_string(key));
+}
+
+/* A whole count for display; 0 when absent or odd (pricing checks it strictly). */
+static long long
+count_at(jv obj, const char *a, const char *b)
+{
+	jv v = get(obj, a);
+	long long n = 0;
+
+	if (b) {
+		jv in = get(v, b);
+		jv_free(v);
+		v = in;
+	}
+	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) >= 0 &&
+	    jv_number_value(v) < 9007199254740992.0)
+		n = (long long)jv_number_value(v);
+	jv_free(v);
+	return n;
+}
+
+static long long
+item_time(const struct run *r, jv payload)
+{
+	jv created = get(payload, "created");
+	long long ms = r->now_ms;
+
+	if (r->o->date_ms >= 0)
+		ms = r->o->date_ms;
+	else if (jv_get_kind(created) == JV_KIND_NUMBER && jv_number_value(created) >= 0 &&
+	    jv_number_value(created) < 1e13)
+		ms = (long long)jv_number_value(created) * 1000;
+	jv_free(created);
+	return ms;
+}
+
+static const char *
+place(const struct run *r, unsigned long line, const char *custom_id, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s:%lu: %s%s%s", r->in_name, line, custom_id ? "custom_id " : "",
+	    custom_id ? custom_id : "", custom_id ? ": " : "");
+	return buf;
+}
+
+/* Price one response or usage chunk (borrowed) and record it. */
+static void
+bill(struct run *r, jv payload, unsigned long number, unsigned long line, const char *custom_id,
+    int batch)
+{
+	struct item it;
+	jv model = get(payload, "model"), usage = get(payload, "usage");
+	struct price_usage u;
+	struct gpt_err e = {0};
+	const struct price_model *m = NULL;
+	char where[512];
+
+	memset(&it, 0, sizeof it);
+	it.number = number;
+	it.line = line;
+	it.custom_id = custom_id;
+	it.batch = batch || r->o->batch;
+	it.model = jv_get_kind(model) == JV_KIND_STRING ? jv_string_value(model) : NULL;
+	it.when_ms = item_time(r, payload);
+	it.provider = r->provider;
+	if (jv_get_kind(usage) != JV_KIND_OBJECT) {
+		it.why = "no usage in the response: its cost is unknown";
+	} else {
+		it.has_tokens = 1;
+		it.prompt = count_at(usage, "prompt_tokens", NULL);
+		it.completion = count_at(usage, "completion_tokens", NULL);
+		it.cached = count_at(usage, "prompt_tokens_details", "cached_tokens");
+		it.reasoning = count_at(usage, "completion_tokens_details", "reasoning_tokens");
+		if (!it.model) {
+			it.why = "no model in the response: its cost is unknown";
+		} else {
+			if (!it.provider)
+				it.provider = price_provider_for_model(r->table, it.model);
+			if (it.provider)
+				m = price_find(r->table, it.provider, it.model);
+			if (!m) {
+				snprintf(it.whybuf, sizeof it.whybuf,
+				    "model \"%s\" is not in the price table%s%s", it.model,
+				    it.provider ? " of " : "", it.provider ? price_provider_id(it.provider) : "");
+				it.why = it.whybuf;
+			} else if (price_extract(r->table, it.provider, payload, &u, &e) < 0 ||
+			    price_cost(r->table, m, &u, it.when_ms, &it.cost, &e) < 0) {
+				warnx("%s%s", place(r, line, custom_id, where, sizeof where), e.msg);
+				r->status = GPT_EXIT_DATA;
+				goto out;
+			} else {
+				it.priced_as = price_model_id(m);
+			}
+		}
+	}
+	record(r, &it);
+out:
+	jv_free(model);
+	jv_free(usage);
+}
+
+/* The end of a stream of chunks: without a usage chunk its cost is unknown. */
+static void
+stream_end(struct run *r)
+{
+	struct stream *s = &r->stream;
+
+	if (s->id && !s->billed) {
+		struct item it;
+		memset(&it, 0, sizeof it);
+		it.number = s->number;
+		it.line = s->line;
+		it.custom_id = s->custom_id;
+		it.model = s->model;
+		it.provider = r->provider;
+		it.when_ms = r->o->date_ms >= 0 ? r->o->date_ms : s->created_ms;
+		it.why = "stream without usage (stream_options.include_usage): its cost is unknown";
+		record(r, &it);
+	}
+	free(s->id);
+	free(s->model);
+	free(s->custom_id);
+	memset(s, 0, sizeof *s);
+}
+
+static void
+chunk(struct run *r, jv c, const struct jsonin_item *in)
+{
+	jv id = get(c, "id"), usage = get(c, "usage");
+	const char *ids = jv_get_kind(id) == JV_KIND_STRING ? jv_string_value(id) : "";
+
+	if (!r->stream.id || strcmp(r->stream.id, ids) != 0) {
+		jv model = get(c, "model");
+		stream_end(r);
+		r->stream.id = xstrdup(ids);
+		if (jv_get_kind(model) == JV_KIND_STRING)
+			r->stream.model = xstrdup(jv_string_value(model));
+		r->stream.number = in->number;
+		r->stream.line = in->line;
+		r->stream.created_ms = item_time(r, c);
+		jv_free(model);
+	}
+	if (jv_get_kind(usage) == JV_KIND_OBJECT && !r->stream.billed) {
+		r->stream.billed = 1;
+		bill(r, c, in->number, in->line, NULL, 0);
+	}
+	jv_free(id);
+	jv_free(usage);
+}
+
+static void
+batch_line(struct run *r, jv v, const struct jsonin_item *in)
+{
+	jv payload = shape_payload(v), cid = shape_custom_id(v), id = get(v, "id");
+	const char *custom_id = jv_is_valid(cid) ? jv_string_value(cid) : NULL;
+	int discounted = jv_get_kind(id) == JV_KIND_STRING &&
+	    strncmp(jv_string_value(id), "batch_req_", 10) == 0;
+	char where[512];
+
+	switch (shape_of(payload)) {
+	case SHAPE_RESPONSE:
+		bill(r, payload, in->number, in->line, custom_id, discounted);
+		break;
+	case SHAPE_ERROR:
+		/* A failed request is not billed. */
+		break;
+	default:
+		if (jv_get_kind(payload) != JV_KIND_NULL) {
+			warnx("%sthe batch output line holds no chat completion",
+			    place(r, in->line, custom_id, where, sizeof where));
+			r->status = GPT_EXIT_DATA;
+		}
+		break;
+	}
+	jv_free(payload);
+	jv_free(cid);
+	jv_free(id);
+}
+
+static void
+item(struct run *r, jv v, const struct jsonin_item *in)
+{
+	enum shape s = shape_of(v);
+	char where[512];
+
+	if (s != SHAPE_CHUNK)
+		stream_end(r);
+	switch (s) {
+	case SHAPE_RESPONSE:
+		bill(r, v, in->number, in->line, NULL, 0);
+		break;
+	case SHAPE_CHUNK:
+		chunk(r, v, in);
+		break;
+	case SHAPE_BATCH_OUT:
+		batch_line(r, v, in);
+		break;
+	case SHAPE_REQUEST:
+	case SHAPE_BATCH_IN:
+	case SHAPE_ERROR:
+		/* Requests cost nothing until sent; API errors are not billed. */
+		break;
+	default:
+		warnx("%snot a chat completion, chunk or Batch API output line",
+		    place(r, in->line, NULL, where, sizeof where));
+		r->status = GPT_EXIT_DATA;
+		break;
+	}
+}
+
+/* Copy an item to stdout for --tee. */
+static void
+pass(struct run *r, const char *p, size_t n)
+{
+	if (r->out_gone)
+		return;
+	if (jsonout_write_raw(stdout, p, n) < 0) {
+		if (errno == EPIPE) {
+			r->out_gone = 1;
+			return;
+		}
+		err(GPT_EXIT_IO, "stdout");
+	}
+}
+
+static void
+read_input(struct run *r, int fd, const char *name)
+{
+	struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+	struct gpt_err e = {0};
+	jv v;
+	int rc;
+
+	r->in_name = name;
+	while (!r->over_budget && !r->out_gone && (rc = jsonin_next(in, &v, &e)) != 0) {
+		const struct jsonin_item *it = jsonin_last(in);
+		if (rc == -2) {
+			warnx("%s", e.msg);
+			r->status = e.code;
+			break;
+		}
+		if (r->o->tee)
+			pass(r, it->raw, it->len);
+		if (rc < 0) {
+			warnx("%s", e.msg);
+			r->status = GPT_EXIT_DATA;
+			continue;
+		}
+		item(r, v, it);
+		jv_free(v);
+	}
+	if (!r->over_budget)
+		stream_end(r);
+	jsonin_free(in);
+}
+
+static void
+read_inputs(struct run *r, int argc, char **argv)
+{
+	if (argc == 0) {
+		read_input(r, STDIN_FILENO, "<stdin>");
+		return;
+	}
+	for (int i = 0; i < argc && !r->over_budget && !r->out_gone; i++) {
+		int fd;
+		if (strcmp(argv[i], "-") == 0) {
+			read_input(r, STDIN_FILENO, "<stdin>");
+			continue;
+		}
+		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
+			warn("%s", argv[i]);
+			r->status = GPT_EXIT_USAGE;
+			continue;
+		}
+		read_input(r, fd, argv[i]);
+		close(fd);
+	}
+}
+
+/* The end of the report: summaries, the total, the budget. */
+static void
+finish(struct run *r)
+{
+	struct buf b;
+	char cost[64], budget[64];
+
+	buf_init(&b, (size_t)1 << 20);
+	if (r->o->by_model) {
+		header(r);
+		for (size_t i = 0; i < r->nmodels; i++) {
+			sum_line(&r->models[i], r->fmt, 0, &b);
+			report(r, b.data, b.len);
+		}
+		sum_line(&r->total, r->fmt, 1, &b);
+	} else if (r->o->total_only && r->fmt != FMT_JSON) {
+		buf_reset(&b);
+		buf_adds(&b, usd(r->total.cost, cost, sizeof cost));
+		buf_addc(&b, '\n');
+	} else {
+		total_item_line(&r->total, r->fmt, &b);
+	}
+	report(r, b.data, b.len);
+	buf_release(&b);
+	if (r->total.unknown && r->o->unknown == UNKNOWN_ERROR)
+		warnx("%lu item%s of unknown cost %s not in the total", r->total.unknown,
+		    r->total.unknown == 1 ? "" : "s", r->total.unknown == 1 ? "is" : "are");
+	if (r->over_budget) {
+		warnx("over budget: $%s spent, the budget is $%s",
+		    usd(r->total.cost, cost, sizeof cost), usd(r->o->budget, budget, sizeof budget));
+		r->status = GPT_EXIT_BUDGET;
+	}
+}
+
+/* --list: the provider's models and their prices per 1M tokens. */
+
+static const char *const list_keys[] = {
+	"input_mtok", "cache_read_mtok", "output_mtok", "input_audio_mtok", "output_audio_mtok"
+};
+
+static void
+list_price(const struct price_model *m, long long when, const char *key, enum format fmt,
+    struct buf *b)
+{
+	money base, p;
+	size_t ntiers;
+	long long start;
+	char n[64], s[32];
+
+	if (!price_of(m, when, key, &base, &ntiers)) {
+		buf_adds(b, fmt == FMT_JSON ? "null" : "-");
+		return;
+	}
+	if (fmt == FMT_JSON && ntiers) {
+		buf_adds(b, "{\"base\":");
+		buf_adds(b, money_format(base, 0, n, sizeof n));
+		buf_adds(b, ",\"tiers\":[");
+	} else {
+		buf_adds(b, money_format(base, fmt == FMT_JSON ? 0 : 2, n, sizeof n));
+	}
+	for (size_t i = 0; i < ntiers; i++) {
+		price_tier(m, when, key, i, &start, &p);
+		if (fmt == FMT_JSON) {
+			snprintf(s, sizeof s, "%s{\"start\":%lld,\"price\":", i ? "," : "", start);
+			buf_adds(b, s);
+			buf_adds(b, money_format(p, 0, n, sizeof n));
+			buf_addc(b, '}');
+		} else {
+			snprintf(s, sizeof s, ";>%lld:", start);
+			buf_adds(b, s);
+			buf_adds(b, money_format(p, 2, n, sizeof n));
+		}
+	}
+	if (fmt == FMT_JSON && ntiers)
+		buf_adds(b, "]}");
+}
+
+static int
+list_wanted(const struct price_model *m, const char *pattern)
+{
+	const char *id = price_model_id(m);
+	size_t n;
+
+	if (!pattern)
+		return 1;
+	n = strlen(pattern);
+	for (const char *p = id; *p; p++)
+		if (strncasecmp(p, pattern, n) == 0)
+			return 1;
+	return price_model_matches(m, pattern);
+}
+
+static void
+list(struct run *r, const char *pattern)
+{
+	const struct price_provider *p = r->provider;
+	long long when = r->o->date_ms >= 0 ? r->o->date_ms : r->now_ms;
+	struct buf b;
+
+	if (!p && pattern)
+		p = price_provider_for_model(r->table, pattern);
+	if (!p)
+		p = price_provider(r->table, "openai");
+	if (!p)
+		errx(GPT_EXIT_USAGE, "--list: no provider openai in the price table; use --provider");
+	buf_init(&b, (size_t)1 << 20);
+	if (r->fmt == FMT_HUMAN)
+		report(r, "MODEL (USD per 1M tokens)   INPUT  CACHED_INPUT  OUTPUT  AUDIO_INPUT  AUDIO_OUTPUT\n", 86);
+	for (size_t i = 0; i < price_model_count(p) && !r->out_gone; i++) {
+		const struct price_model *m = price_model_at(p, i);
+		if (!list_wanted(m, pattern))
+			continue;
+		buf_reset(&b);
+		if (r->fmt == FMT_JSON) {
+			buf_adds(&b, "{\"provider\":");
+			json_str(&b, price_provider_id(p));
+			buf_adds(&b, ",\"model\":");
+			json_str(&b, price_model_id(m));
+			buf_adds(&b, ",\"name\":");
+			json_str(&b, price_model_name(m));
+			for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
+				json_key(&b, list_keys[k]);
+				list_price(m, when, list_keys[k], FMT_JSON, &b);
+			}
+			buf_adds(&b, "}\n");
+		} else {
+			tsv_field(&b, price_model_id(m));
+			for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
+				buf_addc(&b, '\t');
+				list_price(m, when, list_keys[k], FMT_TSV, &b);
+			}
+			buf_addc(&b, '\n');
+		}
+		report(r, b.data, b.len);
+	}
+	buf_release(&b);
+}
+
+/* Setting up. */
+
+static void
+setup(struct run *r, struct opts *o)
+{
+	struct gpt_err e = {0};
+	struct timespec ts;
+
+	r->o = o;
+	r->table = load_table(o);
+	if (!o->provider || strcmp(o->provider, "auto") != 0) {
+		r->provider = price_provider(r->table, o->provider ? o->provider : "openai");
+		if (!r->provider)
+			usage_error("--provider: no provider %s in the price table",
+			    o->provider ? o->provider : "openai");
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	r->now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	r->rep = o->tee ? stderr : stdout;
+	r->fmt = o->json ? FMT_JSON : isatty(fileno(r->rep)) ? FMT_HUMAN : FMT_TSV;
+	if (o->list && o->json)
+		r->fmt = FMT_JSON;
+	if (o->ledger_path && !(r->ledger = ledger_open(o->ledger_path, &e))) {
+		warnx("%s", e.msg);
+		exit(GPT_EXIT_IO);
+	}
+}
+
+static void
+teardown(struct run *r)
+{
+	struct gpt_err e = {0};
+
+	if (ledger_close(r->ledger, &e) < 0) {
+		warnx("%s", e.msg);
+		r->status = GPT_EXIT_IO;
+	}
+	for (size_t i = 0; i < r->nmodels; i++)
+		free(r->models[i].model);
+	free(r->models);
+	price_free(r->table);
+	switch (out_close(stdout, "stdout", &e)) {
+	case -1:
+		warnx("%s", e.msg);
+		r->status = GPT_EXIT_IO;
+		break;
+	default:
+		break;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct run r;
+
+	signal(SIGPIPE, SIG_IGN);
+	parse_opts(argc, argv, &o);
+	memset(&r, 0, sizeof r);
+	setup(&r, &o);
+	if (o.list) {
+		list(&r, optind < argc ? argv[optind] : NULL);
+	} else {
+		read_inputs(&r, argc - optind, argv + optind);
+		if (!r.out_gone)
+			finish(&r);
+	}
+	teardown(&r);
+	return r.status;
+}
