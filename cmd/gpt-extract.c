@@ -500,12 +500,13 @@ handle_response(struct run *r, jv resp, jv id, const char *where, int live)
 	char cwhere[300];
 	jv choices;
 
-	if (o->what == WHAT_FILTER) {
+	/* A filter and --usage need no choices, except to check them. */
+	if (o->what == WHAT_FILTER)
 		run_filter(r, resp, id, where);
-		if (!o->complete)
-			return;
-	} else if (o->what == WHAT_USAGE)
+	else if (o->what == WHAT_USAGE)
 		emit(r, id, extract_usage(resp));
+	if ((o->what == WHAT_FILTER || o->what == WHAT_USAGE) && !o->complete)
+		return;
 	if (extract_choices(resp, o->what == WHAT_FILTER ? -1 : o->choice,
 	    &choices, &e) < 0) {
 		warnx("%s: %s", where, e.msg);
@@ -696,8 +697,9 @@ run_file(struct run *r, const char *path)
 	close(fd);
 }
 
+/* Read every input; returns the exit status, *write_errno set when stdout failed. */
 static int
-run_all(const struct opts *o)
+run_all(const struct opts *o, int *write_errno)
 {
 	struct run r;
 	struct gpt_err e;
@@ -718,21 +720,24 @@ run_all(const struct opts *o)
 		run_file(&r, o->files[i]);
 	extract_stream_free(r.st);
 	jqrun_free(r.jq);
-	if (r.write_errno != 0 && r.write_errno != EPIPE) {
-		warnx("stdout: write error: %s", strerror(r.write_errno));
-		return GPT_EXIT_IO;
-	}
+	*write_errno = r.write_errno;
 	return r.status;
 }
 
 /* Flush and check stdout; a closed pipe ends quietly. */
 static int
-finish(int status)
+finish(int status, int write_errno)
 {
 	struct gpt_err e;
 
-	switch (out_close(stdout, "stdout", &e)) {
-	case -1:
+	if (write_errno != 0) {
+		fclose(stdout);
+		if (write_errno == EPIPE)
+			return status;
+		warnx("stdout: write error: %s", strerror(write_errno));
+		return GPT_EXIT_IO;
+	}
+	if (out_close(stdout, "stdout", &e) < 0) {
 		warnx("%s", e.msg);
 		return GPT_EXIT_IO;
 	}
@@ -743,11 +748,11 @@ int
 main(int argc, char *argv[])
 {
 	struct opts o;
-	int status;
+	int status, write_errno;
 
 	signal(SIGPIPE, SIG_IGN);
 	opts_parse(&o, argc, argv);
-	status = run_all(&o);
+	status = run_all(&o, &write_errno);
 	opts_release(&o);
-	return finish(status);
+	return finish(status, write_errno);
 }
