@@ -21,9 +21,13 @@
 # Requests are numbered from 1 in the order they arrived; control requests
 # (these functions' own) are not recorded.
 
+# bash says where this file is; sh gets the top of the tree from TOP or top.
+# shellcheck disable=SC3028
 MOCK_PY=${MOCK_PY:-$(cd "$(dirname "${BASH_SOURCE:-${TOP:-${top:-.}}/tests/mock.bash}")" && pwd)/mock/mock.py}
 
 mock_start() {
+	# A server this shell started and did not stop is stopped first.
+	[ -z "${_mock_pid:-}" ] || mock_stop
 	if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
 		MOCK_DIR=$BATS_TEST_TMPDIR/mock
 		_mock_own_dir=
@@ -37,6 +41,7 @@ mock_start() {
 	python3 "$MOCK_PY" --port-file "$MOCK_DIR/port" --dir "$MOCK_DIR" \
 	    --watch-pid $$ "$@" >>"$MOCK_DIR/stderr" 2>&1 3>&- &
 	MOCK_PID=$!
+	_mock_pid=$MOCK_PID
 	_mock_i=0
 	while :; do
 		if [ -s "$MOCK_DIR/port" ]; then
@@ -81,7 +86,7 @@ mock_stop() {
 	done
 	wait "$MOCK_PID" 2>/dev/null
 	[ -z "${_mock_own_dir:-}" ] || rm -rf "$MOCK_DIR"
-	unset MOCK_PID
+	unset MOCK_PID _mock_pid
 	return 0
 }
 
@@ -130,5 +135,5 @@ mock_body() {
 mock_header() {
 	jq -n -e -j --argjson n "$1" --arg h "$(printf '%s' "$2" | tr '[:upper:]' '[:lower:]')" \
 	    'first(inputs | select(.n == $n)) | .headers[$h] // error("no such header")' \
-	    "$MOCK_DIR/requests.jsonl" 2>/dev/null
+	    "$MOCK_DIR/requests.jsonl" 2>/dev/null || return 1
 }

@@ -54,8 +54,17 @@ REQ='{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"rol
 	[ "$output" != "$first" ]
 }
 
-@test "without bats the server works in a directory of its own, removed at stop" {
-	run env -u BATS_TEST_TMPDIR sh -c '. "$1"; mock_start || exit 1; d=$MOCK_DIR
+@test "mock_start again stops the server it started before" {
+	pid=$MOCK_PID
+	mock_start
+	run kill -0 "$pid"
+	assert_failure
+	[ "$MOCK_PID" != "$pid" ]
+}
+
+@test "from sh, outside bats, it works in a directory of its own, removed at stop" {
+	cd /
+	run env -u BATS_TEST_TMPDIR top="$TOP" sh -c '. "$1"; mock_start || exit 1; d=$MOCK_DIR
 	    curl -sf "$MOCK_URL/models" -H "authorization: Bearer k" >/dev/null || exit 2
 	    [ -s "$d/requests.jsonl" ] || exit 3; mock_stop; [ ! -e "$d" ] || exit 4' _ "$TOP/tests/mock.bash"
 	assert_success
@@ -73,7 +82,8 @@ REQ='{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"rol
 	run mock_header 1 authorization
 	assert_output "Bearer sk-test-mock-key"
 	run mock_header 1 x-not-sent
-	assert_failure
+	assert_failure 1
+	assert_output ""
 	run jq -r '[.n, .method, .path] | @tsv' "$MOCK_DIR/requests.jsonl"
 	assert_output "$(printf '1\tPOST\t/v1/chat/completions?x=1')"
 	run mock_count

@@ -37,13 +37,44 @@ Control endpoints (used by tests/mock.bash):
                              {"record": true} also empty the record
 
 A response spec (every field optional) bends one answer:
-  status, headers ({name: value}; null removes a header), body (a JSON
-  value, or a string sent as is), error_type, error_code, message (for the
-  error body of a non-2xx status), content (a string, or one per choice),
-  finish_reason, usage, model, delay_ms, stream (force on or off), events
-  (raw SSE text sent instead of the generated events, nothing added), crlf,
-  comments, no_done, split ([byte offsets]), split_every, chunk_delay_ms,
-  cut_after, not_json, hang, trickle_ms, headers_only, redirect.
+  status          the HTTP status (200)
+  headers         {name: value} added, or replacing a header of that name
+                  whatever its case; a null value removes the header
+  body            sent instead of the generated body: a string as is (so
+                  it may be broken JSON), any other JSON value as JSON
+  error_type      for a status that is not 2xx, the error body's kind:
+                  rate_limit_exceeded, tokens, insufficient_quota,
+                  invalid_api_key, model_not_found, server_error,
+                  overloaded, ... (by default the status's usual one:
+                  429 type "requests" code "rate_limit_exceeded", 401
+                  "invalid_api_key", 500 "server_error", ...)
+  error_code      the error body's "code"; message its "message"
+  content         the assistant text (a list: one per choice)
+  finish_reason   ("stop"); usage: the usage object; model: the model
+  delay_ms        wait before the status line
+  stream          true or false: stream or not, whatever was asked
+  events          a list of SSE texts sent as the stream instead of the
+                  generated events, byte for byte: no [DONE] is added
+  crlf            CRLF line endings in the stream
+  comments        a ": keep-alive" comment between events
+  no_done         no "data: [DONE]" at the end of a generated stream
+  split           [byte offsets] of the body to write it in pieces, each
+                  flushed on its own (a stream: each piece one HTTP chunk;
+                  without split each event is one piece)
+  split_every     N: pieces of N bytes
+  chunk_delay_ms  wait between pieces
+  trickle_ms      N: the body one byte every N ms
+  cut_after       N: send N bytes of the body, then close the connection
+                  (a plain body's Content-Length still says the full
+                  length; a stream never gets its last chunk)
+  not_json        a 200 (or status) with an HTML error page
+  hang            read the request, never answer, until the client leaves
+  headers_only    send the headers (claiming a body), then nothing, until
+                  the client leaves
+  redirect        URL: a 307 with that Location
+Chaos draws one number per chat request from seed and request number: it
+answers 429 (with retry-after-ms: 10) below p429, 500 below p429+p500, a
+body cut in half below p429+p500+pcut, and waits latency_ms before each.
 
 Token counts are a fixed rule, so cost tests can predict them: a message
 costs 4 + ceil(characters / 4) tokens and a prompt 3 more; a choice's
