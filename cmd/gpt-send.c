@@ -69,7 +69,8 @@ struct run {
 	jv seen_ids;              /* custom_ids met so far, as object keys */
 	uint64_t rng;
 	int status;               /* the worst exit code so far */
-	int out_gone;             /* the reader of stdout has gone */
+	int out_gone;             /* the output failed or its reader has gone */
+	int out_errno;            /* why, when a write failed */
 };
 
 /* One input item. */
@@ -261,14 +262,9 @@ write_line(struct run *r, jv v)
 		return;
 	}
 	if (jsonout_write(r->out, v) < 0) {
-		if (errno == EPIPE)
-			r->out_gone = 1;
-		else {
-			r->out_gone = 1;
-			if (!r->o.quiet)
-				warn("%s", r->o.output ? r->o.output : "stdout");
-			worse(r, GPT_EXIT_IO);
-		}
+		/* Reported once, by finish(); nothing more can be written. */
+		r->out_gone = 1;
+		r->out_errno = errno;
 	}
 }
 
@@ -473,8 +469,10 @@ dry_run(struct run *r, const struct item *it)
 		for (p = h; p != NULL; p = p->next)
 			fprintf(r->out, "%s\n", p->data);
 		fprintf(r->out, "\n");
-		if (jsonout_write_raw(r->out, it->body, strlen(it->body)) < 0)
+		if (jsonout_write_raw(r->out, it->body, strlen(it->body)) < 0) {
 			r->out_gone = 1;
+			r->out_errno = errno;
+		}
 	}
 	curl_slist_free_all(h);
 }
@@ -1006,13 +1004,17 @@ static int
 finish(struct run *r)
 {
 	struct gpt_err err;
+	const char *name = r->o.output != NULL ? r->o.output : "stdout";
 	int rc;
 
 	if (r->o.output != NULL)
 		rc = outfile_commit(&r->outfile, &err);
 	else
 		rc = out_close(stdout, "stdout", &err);
-	if (rc < 0) {
+	if (r->out_errno != 0 && r->out_errno != EPIPE) {
+		warnx("%s: write error: %s", name, strerror(r->out_errno));
+		worse(r, GPT_EXIT_IO);
+	} else if (rc < 0) {
 		warnx("%s", err.msg);
 		worse(r, GPT_EXIT_IO);
 	}

@@ -1,0 +1,896 @@
+#!/usr/bin/env bats
+# gpt-send against the mock server: what it sends, what it writes, and
+# every retry, streaming and security rule of RELIABILITY.md.
+bats_require_minimum_version 1.5.0
+load helper
+load mock
+
+setup() {
+	mock_start
+}
+
+teardown() {
+	mock_stop
+}
+
+REQ='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
+
+# The recorded attempts' X-Stainless-Retry-Count values, space-separated.
+retry_counts() {
+	mock_requests | jq -r '.headers["x-stainless-retry-count"]' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Seconds between the arrival of recorded requests $1 and $2.
+gap() {
+	mock_requests | jq -s --argjson a "$1" --argjson b "$2" \
+	    '(.[] | select(.n == $b) | .t) - (.[] | select(.n == $a) | .t)'
+}
+
+# Succeeds when $1 >= $2 (decimals).
+at_least() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }' ||
+	    fail "expected at least $2, got $1"
+}
+
+# Succeeds when $1 < $2 (decimals).
+below() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }' ||
+	    fail "expected below $2, got $1"
+}
+
+# The chunks the mock streams for "hi" with usage, as gpt-send writes them.
+stream_golden() {
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	printf '%s\n' "$output"
+}
+
+# ---- one request, one response ---------------------------------------
+
+@test "a request is posted and its response written as one compact line" {
+	run --separate-stderr gpt-send <<<"$REQ"
+	assert_success
+	[ "$stderr" = "" ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 1 ]
+	run jq -r '.object + " " + .choices[0].message.content' <<<"$output"
+	assert_output "chat.completion You said: hi"
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "the body sent is the request as given" {
+	body='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo\n\"x\""}],"temperature":0.7}'
+	run gpt-send <<<"$body"
+	assert_success
+	[ "$(mock_body 1 | jq_canon)" = "$(jq_canon <<<"$body")" ]
+	mock_body 1 | grep -q '"temperature":0.7'
+}
+
+@test "the request goes to the base URL plus /chat/completions with the documented headers" {
+	run gpt-send <<<"$REQ"
+	assert_success
+	mock_requests | jq -e '.method == "POST" and .path == "/v1/chat/completions"' >/dev/null
+	[ "$(mock_header 1 authorization)" = "Bearer sk-test-mock-key" ]
+	[ "$(mock_header 1 content-type)" = "application/json" ]
+	[ "$(mock_header 1 user-agent)" = "gpt-tools/0.1.0" ]
+	[ "$(mock_header 1 x-stainless-retry-count)" = "0" ]
+	run mock_header 1 openai-organization
+	assert_failure
+	run mock_header 1 openai-project
+	assert_failure
+}
+
+@test "OPENAI_ORG_ID and OPENAI_PROJECT_ID are sent as OpenAI-Organization and OpenAI-Project" {
+	OPENAI_ORG_ID=org-123 OPENAI_PROJECT_ID=proj_456 run gpt-send <<<"$REQ"
+	assert_success
+	[ "$(mock_header 1 openai-organization)" = "org-123" ]
+	[ "$(mock_header 1 openai-project)" = "proj_456" ]
+}
+
+@test "--base-url wins over OPENAI_BASE_URL" {
+	OPENAI_BASE_URL=http://127.0.0.1:1/v1 run gpt-send --base-url "$MOCK_URL" <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "a base URL with a trailing slash still posts to /v1/chat/completions" {
+	run gpt-send --base-url "$MOCK_URL/" <<<"$REQ"
+	assert_success
+	mock_requests | jq -e '.path == "/v1/chat/completions"' >/dev/null
+}
+
+@test "http://localhost is allowed as loopback" {
+	run gpt-send --base-url "http://localhost:$MOCK_PORT/v1" <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "-m overrides the model of the request" {
+	run gpt-send -m gpt-4o <<<"$REQ"
+	assert_success
+	[ "$(mock_body 1 | jq -r .model)" = "gpt-4o" ]
+	[ "$(jq -r .model <<<"$output")" = "gpt-4o" ]
+}
+
+@test "--model fills in a missing model" {
+	run gpt-send --model gpt-4.1 <<<'{"messages":[{"role":"user","content":"hi"}]}'
+	assert_success
+	[ "$(mock_body 1 | jq -r .model)" = "gpt-4.1" ]
+}
+
+@test "a request without a model is refused with status 3 and not sent" {
+	run --separate-stderr gpt-send <<<'{"messages":[{"role":"user","content":"hi"}]}'
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"<stdin>:1: request has no model"* ]]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "input that is not JSON is status 3 and nothing is sent" {
+	run --separate-stderr gpt-send <<<'{"model": '
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "JSON that is not a request is status 3, names its shape, and is not sent" {
+	run --separate-stderr gpt-send <<<'{"object":"chat.completion","choices":[]}'
+	[ "$status" -eq 3 ]
+	[[ $stderr == "gpt-send: <stdin>:1: a response, not a request: not sent" ]]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "a pretty-printed response body becomes one line" {
+	mock_script '[{"body": {"object": "chat.completion", "id": "x", "choices": [{"index": 0, "message": {"role": "assistant", "content": "a\nb"}}]}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	assert_output '{"object":"chat.completion","id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"a\nb"}}]}'
+}
+
+@test "requests are read from files named as arguments, - for stdin" {
+	printf '%s\n' "$REQ" >"$BATS_TEST_TMPDIR/q.json"
+	run gpt-send "$BATS_TEST_TMPDIR/q.json" - "$BATS_TEST_TMPDIR/q.json" <<<"$REQ"
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(mock_count)" -eq 3 ]
+}
+
+# ---- a stream of requests --------------------------------------------
+
+@test "a stream of 3 requests reuses one connection" {
+	run gpt-send < <(for i in 1 2 3; do printf '%s\n' "$REQ"; done)
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(mock_count)" -eq 3 ]
+	[ "$(mock_requests | jq -r .conn | sort -u | wc -l)" -eq 1 ]
+}
+
+@test "every item gets one outcome, the run goes on, and exits with the worst status" {
+	mock_script '[{"status": 400}]'
+	input=$(printf '%s\n' "$REQ" "$REQ" '{"not": "a request"}' "$REQ")
+	run --separate-stderr gpt-send <<<"$input"
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 3 ]
+	jq -e '.error.type == "invalid_request_error"' <<<"${lines[0]}" >/dev/null
+	jq -e '.object == "chat.completion"' <<<"${lines[1]}" >/dev/null
+	jq -e '.object == "chat.completion"' <<<"${lines[2]}" >/dev/null
+	[ "$(mock_count)" -eq 3 ]
+	[[ $stderr == *"<stdin>:1: HTTP 400"* ]]
+	[[ $stderr == *"<stdin>:3: not a chat completion request"* ]]
+}
+
+@test "responses come out in the order of the requests" {
+	input=$(for w in one two three; do
+		jq -nc --arg w "$w" '{model: "gpt-4o-mini", messages: [{role: "user", content: $w}]}'
+	done)
+	run gpt-send <<<"$input"
+	assert_success
+	run jq -r '.choices[0].message.content' <<<"$output"
+	assert_output "$(printf 'You said: one\nYou said: two\nYou said: three')"
+}
+
+# ---- batch lines --------------------------------------------------------
+
+BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}}'
+
+@test "a batch input line sends its body and gets a Batch API output line" {
+	run --separate-stderr gpt-send <<<"$BATCH"
+	assert_success
+	[ "$(mock_body 1 | jq_canon)" = "$(jq -c .body <<<"$BATCH" | jq_canon)" ]
+	jq -e '(.id | startswith("batch_req_")) and .custom_id == "req-1" and .error == null
+	    and .response.status_code == 200
+	    and (.response.request_id | startswith("req_"))
+	    and .response.body.choices[0].message.content == "You said: hi"' <<<"$output" >/dev/null
+	[ "$(jq -r 'keys | join(",")' <<<"$output")" = "custom_id,error,id,response" ]
+}
+
+@test "a batch line's request_id is the response's x-request-id" {
+	mock_script '[{"headers": {"x-request-id": "req_fixed42"}}]'
+	run gpt-send <<<"$BATCH"
+	assert_success
+	[ "$(jq -r .response.request_id <<<"$output")" = "req_fixed42" ]
+}
+
+@test "a batch line answered with an API error gets the status and error body, status 1" {
+	mock_script '[{"status": 400, "message": "bad thing"}]'
+	run --separate-stderr gpt-send <<<"$BATCH"
+	[ "$status" -eq 1 ]
+	jq -e '.custom_id == "req-1" and .error == null and .response.status_code == 400
+	    and .response.body.error.message == "bad thing"' <<<"$output" >/dev/null
+	[[ $stderr == *"<stdin>:1 (req-1): HTTP 400"* ]]
+}
+
+@test "a batch line without an HTTP answer has a null response and an error, status 4" {
+	run --separate-stderr gpt-send --retries 0 --base-url http://127.0.0.1:1/v1 <<<"$BATCH"
+	[ "$status" -eq 4 ]
+	jq -e '.custom_id == "req-1" and .response == null and .error.code == "connection_error"
+	    and (.error.message | length > 0)' <<<"$output" >/dev/null
+}
+
+@test "a duplicate custom_id is refused with status 3 and not sent" {
+	run --separate-stderr gpt-send < <(printf '%s\n' "$BATCH" "$BATCH")
+	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	jq -e '.error.code == "duplicate_custom_id" and .response == null' <<<"${lines[1]}" >/dev/null
+}
+
+@test "a batch line for another endpoint is refused with status 3" {
+	run --separate-stderr gpt-send <<<"$(jq -c '.url = "/v1/embeddings"' <<<"$BATCH")"
+	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 0 ]
+	jq -e '.custom_id == "req-1" and .error.code == "invalid_request"' <<<"$output" >/dev/null
+}
+
+@test "a batch line asking for a stream is refused: the Batch API does not stream" {
+	run gpt-send <<<"$(jq -c '.body.stream = true' <<<"$BATCH")"
+	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "-m overrides the model inside a batch line's body" {
+	run gpt-send -m gpt-4o <<<"$BATCH"
+	assert_success
+	[ "$(mock_body 1 | jq -r .model)" = "gpt-4o" ]
+}
+
+# ---- API errors ---------------------------------------------------------
+
+@test "an API error body goes to stdout unchanged and one line to stderr" {
+	mock_script '[{"status": 429, "headers": {"x-request-id": "req_abc"}, "message": "Slow down."}]'
+	run --separate-stderr gpt-send --retries 0 <<<"$REQ"
+	[ "$status" -eq 1 ]
+	assert_output '{"error":{"message":"Slow down.","type":"requests","param":null,"code":"rate_limit_exceeded"}}'
+	[ "$stderr" = "gpt-send: <stdin>:1: HTTP 429 rate_limit_exceeded: Slow down. (request req_abc)" ]
+}
+
+@test "an error without a code is named by its type" {
+	mock_script '[{"status": 401, "error_type": "invalid_request_error", "message": "No."}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[[ $stderr == "gpt-send: <stdin>:1: HTTP 401 invalid_request_error: No. (request req_"*")" ]]
+}
+
+@test "-q prints no error line but keeps the status and the error body" {
+	mock_script '[{"status": 400}]'
+	run --separate-stderr gpt-send -q <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "" ]
+	jq -e .error <<<"$output" >/dev/null
+}
+
+@test "a 200 whose body is not JSON is status 4 and the body is not echoed" {
+	mock_script '[{"not_json": true}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"HTTP 200: response body is not JSON"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "a 502 HTML page is retried, then status 4" {
+	mock_script '[{"status": 502, "not_json": true, "headers": {"retry-after-ms": "10"}},
+	              {"status": 502, "not_json": true, "headers": {"retry-after-ms": "10"}},
+	              {"status": 502, "not_json": true, "headers": {"retry-after-ms": "10"}}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[ "$(mock_count)" -eq 3 ]
+}
+
+@test "a 307 redirect is not followed: status 4, one request" {
+	mock_script "[{\"redirect\": \"$MOCK_URL/elsewhere\"}]"
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"HTTP 307: redirect to $MOCK_URL/elsewhere not followed"* ]]
+	[ "$(mock_requests | wc -l)" -eq 1 ]
+}
+
+@test "a refused connection is status 4" {
+	run --separate-stderr gpt-send --retries 0 --base-url http://127.0.0.1:1/v1 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[[ $stderr == "gpt-send: <stdin>:1: "* ]]
+}
+
+# ---- retries --------------------------------------------------------------
+
+@test "a 500 is tried 3 times by default with X-Stainless-Retry-Count 0, 1, 2" {
+	mock_script '[{"status": 500}, {"status": 500}, {"status": 500}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 3 ]
+	[ "$(retry_counts)" = "0 1 2" ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "the default backoff waits 0.375-0.5 s, then 0.75-1 s" {
+	mock_script '[{"status": 500}, {"status": 500}, {"status": 500}]'
+	run gpt-send <<<"$REQ"
+	[ "$(mock_count)" -eq 3 ]
+	at_least "$(gap 1 2)" 0.37
+	below "$(gap 1 2)" 0.9
+	at_least "$(gap 2 3)" 0.74
+	below "$(gap 2 3)" 1.5
+}
+
+@test "a retry that succeeds writes only the success, status 0" {
+	mock_script '[{"status": 503, "headers": {"retry-after-ms": "10"}}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	assert_success
+	[ "${#lines[@]}" -eq 1 ]
+	jq -e '.object == "chat.completion"' <<<"$output" >/dev/null
+	[ "$(retry_counts)" = "0 1" ]
+}
+
+@test "408, 409 and 429 are retried" {
+	for s in 408 409 429; do
+		mock_reset
+		mock_script "[{\"status\": $s, \"headers\": {\"retry-after-ms\": \"10\"}}]"
+		run gpt-send <<<"$REQ"
+		assert_success
+		[ "$(mock_count)" -eq 2 ] || fail "status $s was not retried"
+	done
+}
+
+@test "400, 401, 403, 404 and 422 are never retried" {
+	for s in 400 401 403 404 422; do
+		mock_reset
+		mock_script "[{\"status\": $s, \"headers\": {\"retry-after-ms\": \"10\"}}]"
+		run gpt-send <<<"$REQ"
+		[ "$status" -eq 1 ]
+		[ "$(mock_count)" -eq 1 ] || fail "status $s was retried"
+	done
+}
+
+@test "a 429 insufficient_quota is final" {
+	mock_script '[{"status": 429, "error_type": "insufficient_quota", "headers": {"retry-after-ms": "10"}}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 1 ]
+	[[ $stderr == *"HTTP 429 insufficient_quota: You exceeded your current quota"* ]]
+}
+
+@test "x-should-retry: false stops the retry of a 500" {
+	mock_script '[{"status": 500, "headers": {"x-should-retry": "false"}}]'
+	run gpt-send <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "x-should-retry: true retries a 400" {
+	mock_script '[{"status": 400, "headers": {"x-should-retry": "true", "retry-after-ms": "10"}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+}
+
+@test "retry-after-ms 300 makes the next attempt wait at least 0.3 s" {
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "300"}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+	at_least "$(gap 1 2)" 0.3
+	below "$(gap 1 2)" 1.5
+}
+
+@test "a fractional retry-after-ms is honoured" {
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "150.5"}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	at_least "$(gap 1 2)" 0.15
+	below "$(gap 1 2)" 0.37
+}
+
+@test "retry-after-ms wins over retry-after" {
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "20", "retry-after": "5"}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	below "$(gap 1 2)" 1
+}
+
+@test "retry-after 1 (seconds) makes the next attempt wait at least 1 s" {
+	mock_script '[{"status": 503, "headers": {"retry-after": "1"}}]'
+	run gpt-send <<<"$REQ"
+	assert_success
+	at_least "$(gap 1 2)" 1
+	below "$(gap 1 2)" 2.5
+}
+
+@test "retry-after as an HTTP date is honoured" {
+	when=$(date -u -d '+2 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
+	mock_script "[{\"status\": 503, \"headers\": {\"retry-after\": \"$when\"}}]"
+	run gpt-send <<<"$REQ"
+	assert_success
+	at_least "$(gap 1 2)" 0.9
+	below "$(gap 1 2)" 3.5
+}
+
+@test "retry-after 121 s is not retried and is reported" {
+	mock_script '[{"status": 429, "headers": {"retry-after": "121"}}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 1 ]
+	[[ $stderr == *"HTTP 429 rate_limit_exceeded"*"(the server asks to wait 121 s: not retried)" ]]
+}
+
+@test "retry-after 0, negative or garbage falls back to the backoff" {
+	for v in 0 -3 soon nan inf; do
+		mock_reset
+		mock_script "[{\"status\": 429, \"headers\": {\"retry-after\": \"$v\"}}]"
+		run gpt-send <<<"$REQ"
+		assert_success
+		[ "$(mock_count)" -eq 2 ]
+		at_least "$(gap 1 2)" 0.37
+		below "$(gap 1 2)" 1
+	done
+}
+
+@test "--retries 0 never retries and --retries 3 tries 4 times" {
+	mock_script '[{"status": 500}]'
+	run gpt-send --retries 0 <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 1 ]
+	mock_reset
+	mock_script '[{"status": 500, "headers": {"retry-after-ms": "5"}}, {"status": 500, "headers": {"retry-after-ms": "5"}},
+	              {"status": 500, "headers": {"retry-after-ms": "5"}}, {"status": 500, "headers": {"retry-after-ms": "5"}}]'
+	run gpt-send --retries 3 <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "$(mock_count)" -eq 4 ]
+	[ "$(retry_counts)" = "0 1 2 3" ]
+}
+
+@test "a body cut before it was complete is sent again" {
+	mock_script '[{"cut_after": 20}]'
+	run --separate-stderr gpt-send <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	jq -e '.object == "chat.completion"' <<<"$output" >/dev/null
+}
+
+@test "a timeout is retried, then status 4" {
+	mock_script '[{"hang": true}, {"hang": true}]'
+	run --separate-stderr gpt-send --timeout 0.3 --retries 1 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$(mock_count)" -eq 2 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"timed out"* ]]
+}
+
+@test "headers with no body time out too" {
+	mock_script '[{"headers_only": true}]'
+	run --separate-stderr gpt-send --timeout 0.3 --retries 0 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+}
+
+@test "--verbose says when and why it retries" {
+	mock_script '[{"status": 503, "headers": {"retry-after-ms": "10"}}]'
+	run --separate-stderr gpt-send -v <<<"$REQ"
+	assert_success
+	[[ $stderr == *"<stdin>:1: HTTP 503: retry 1 of 2 in 0.010 s"* ]]
+}
+
+# ---- streaming ------------------------------------------------------------
+
+@test "-S asks for a stream with usage and writes one chunk per line, usage last" {
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	mock_body 1 | jq -e '.stream == true and .stream_options.include_usage == true' >/dev/null
+	[ "$(mock_header 1 accept)" = "text/event-stream" ]
+	[ "${#lines[@]}" -ge 3 ]
+	printf '%s\n' "$output" | jq -se 'all(.object == "chat.completion.chunk")' >/dev/null
+	printf '%s\n' "$output" | jq -sre '[.[].choices[0].delta.content // empty] | join("")' |
+	    grep -qx 'You said: hi'
+	jq -e '.choices == [] and .usage.total_tokens > 0' <<<"${lines[-1]}" >/dev/null
+}
+
+@test "-S keeps the request's own stream_options" {
+	run gpt-send -S <<<'{"model":"m","messages":[],"stream_options":{"x":1}}'
+	mock_body 1 | jq -e '.stream_options == {"x": 1, "include_usage": true}' >/dev/null
+}
+
+@test "a request that says stream true is streamed without -S" {
+	run --separate-stderr gpt-send <<<'{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+	assert_success
+	printf '%s\n' "$output" | jq -se 'length >= 3 and all(.object == "chat.completion.chunk")' >/dev/null
+	mock_body 1 | jq -e 'has("stream_options") | not' >/dev/null
+}
+
+@test "a stream split byte by byte gives the same chunks" {
+	want=$(stream_golden)
+	mock_script '[{"split_every": 1}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.id, .created)')" = "$(printf '%s\n' "$want" | jq -c 'del(.id, .created)')" ]
+}
+
+@test "a stream split at odd offsets gives the same chunks" {
+	want=$(stream_golden)
+	mock_script '[{"split": [1, 5, 6, 7, 99, 100, 101, 250, 251, 333]}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.id, .created)')" = "$(printf '%s\n' "$want" | jq -c 'del(.id, .created)')" ]
+}
+
+@test "a stream with CRLF line endings split between CR and LF gives the same chunks" {
+	want=$(stream_golden)
+	mock_script '[{"crlf": true, "split_every": 3}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.id, .created)')" = "$(printf '%s\n' "$want" | jq -c 'del(.id, .created)')" ]
+}
+
+@test "comments in a stream are skipped" {
+	want=$(stream_golden)
+	mock_script '[{"comments": true}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.id, .created)')" = "$(printf '%s\n' "$want" | jq -c 'del(.id, .created)')" ]
+}
+
+@test "events written by hand: multi-line data, fields and [DONE] exactly" {
+	mock_script '[{"events": [
+	    ": hello\n\n",
+	    "id: 1\nretry: 10\ndata: {\"object\":\"chat.completion.chunk\",\ndata: \"choices\":[]}\n\n",
+	    "data:{\"object\":\"chat.completion.chunk\",\"choices\":[],\"n\":2}\r\n\r\n",
+	    "data: [DONE]\n\n",
+	    "data: {\"after\":\"done\"}\n\n"]}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	assert_output "$(printf '%s\n' '{"object":"chat.completion.chunk","choices":[]}' '{"object":"chat.completion.chunk","choices":[],"n":2}')"
+}
+
+@test "a stream without [DONE] is status 4, with the chunks that came" {
+	mock_script '[{"no_done": true}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "${#lines[@]}" -ge 3 ]
+	[[ $stderr == *"<stdin>:1: stream ended without [DONE]"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "a stream cut midway is sent once and is status 4" {
+	# The first event is about 330 bytes long: 1000 cuts after the third.
+	mock_script '[{"cut_after": 1000, "headers": {"retry-after-ms": "10"}}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "${#lines[@]}" -ge 1 ]
+	printf '%s\n' "$output" | jq -se 'all(.object == "chat.completion.chunk")' >/dev/null
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "a stream cut before its first event is sent again" {
+	mock_script '[{"cut_after": 200, "stream": true}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+}
+
+@test "an error event is an API error: status 1, the error object on stdout" {
+	mock_script '[{"events": [
+	    "data: {\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\n",
+	    "event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"]}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[1]}" = '{"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}' ]
+	[[ $stderr == *"<stdin>:1: stream error server_error: overloaded"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "data holding an error object is an API error, status 1" {
+	mock_script '[{"events": ["data: {\"error\":{\"message\":\"bad\",\"type\":\"server_error\",\"code\":\"x1\"}}\n\n"]}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 1 ]
+	assert_output '{"error":{"message":"bad","type":"server_error","code":"x1"}}'
+	[[ $stderr == *"stream error x1: bad"* ]]
+}
+
+@test "data that is not JSON is status 4 and is not echoed" {
+	mock_script '[{"events": ["data: {\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\n", "data: <html>secret page</html>\n\n", "data: [DONE]\n\n"]}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 4 ]
+	assert_output '{"object":"chat.completion.chunk","choices":[]}'
+	[[ $stderr != *"secret page"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "each chunk is written the moment its event completes" {
+	mock_script '[{"chunk_delay_ms": 700}]'
+	gpt-send -S <<<"$REQ" >"$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	sleep 0.5
+	early=$(wc -l <"$BATS_TEST_TMPDIR/out")
+	wait "$pid"
+	[ "$early" -ge 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -gt "$early" ]
+}
+
+@test "a stream silent for longer than --timeout fails with status 4" {
+	mock_script '[{"chunk_delay_ms": 1500}]'
+	run --separate-stderr gpt-send -S --timeout 0.5 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "${#lines[@]}" -ge 1 ]
+	[[ $stderr == *"no data for 0.5 s"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "a slow but steady stream outlives --timeout" {
+	mock_script '[{"chunk_delay_ms": 300}]'
+	run --separate-stderr gpt-send -S --timeout 1 <<<"$REQ"
+	assert_success
+}
+
+@test "an error status on a streamed request is written as an error body" {
+	mock_script '[{"status": 400, "message": "nope"}]'
+	run --separate-stderr gpt-send -S <<<"$REQ"
+	[ "$status" -eq 1 ]
+	jq -e '.error.message == "nope"' <<<"$output" >/dev/null
+}
+
+# ---- sizes ------------------------------------------------------------------
+
+@test "--max-bytes aborts a larger response with status 4" {
+	mock_script '[{"content": "'"$(printf 'x%.0s' $(seq 1 2000))"'"}]'
+	run --separate-stderr gpt-send --max-bytes 1000 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"larger than --max-bytes 1000"* ]]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+@test "--max-bytes lets a smaller response through" {
+	run gpt-send --max-bytes 100000 <<<"$REQ"
+	assert_success
+}
+
+@test "--max-bytes applies to a stream" {
+	run --separate-stderr gpt-send -S --max-bytes 200 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$(mock_count)" -eq 1 ]
+}
+
+# ---- the key and the URL ------------------------------------------------------
+
+@test "a missing key is status 2 and nothing is sent" {
+	unset OPENAI_API_KEY
+	run --separate-stderr gpt-send <<<"$REQ"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "gpt-send: no API key: set OPENAI_API_KEY or use --api-key-file" ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "the key file's trailing newline is stripped" {
+	printf 'sk-from-file\n' >"$BATS_TEST_TMPDIR/key"
+	run gpt-send --api-key-file "$BATS_TEST_TMPDIR/key" <<<"$REQ"
+	assert_success
+	[ "$(mock_header 1 authorization)" = "Bearer sk-from-file" ]
+}
+
+@test "a key with CR is refused with status 2 and nothing is sent" {
+	printf 'sk-a\rX-Evil: 1\n' >"$BATS_TEST_TMPDIR/key"
+	run --separate-stderr gpt-send --api-key-file "$BATS_TEST_TMPDIR/key" <<<"$REQ"
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"carriage return"* ]]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "a key with LF in OPENAI_API_KEY is refused with status 2" {
+	OPENAI_API_KEY=$'sk-a\nX-Evil: 1' run gpt-send <<<"$REQ"
+	[ "$status" -eq 2 ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "a missing key file is status 2" {
+	run gpt-send --api-key-file "$BATS_TEST_TMPDIR/nope" <<<"$REQ"
+	[ "$status" -eq 2 ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "there is no option that takes the key itself" {
+	run --separate-stderr gpt-send --api-key sk-x <<<"$REQ"
+	[ "$status" -eq 2 ]
+	run gpt-send --help
+	[[ $output != *"--api-key "* ]]
+}
+
+@test "the key is not on the command line of a running gpt-send" {
+	mock_script '[{"delay_ms": 1500}]'
+	printf 'sk-file-secret\n' >"$BATS_TEST_TMPDIR/key"
+	gpt-send --api-key-file "$BATS_TEST_TMPDIR/key" <<<"$REQ" >/dev/null &
+	pid=$!
+	sleep 0.5
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+	wait "$pid"
+	[[ $cmd == *gpt-send* ]]
+	[[ $cmd != *sk-file-secret* ]]
+	[[ $cmd != *sk-test-mock-key* ]]
+}
+
+@test "the key is never on stdout, and --verbose redacts it" {
+	run --separate-stderr gpt-send -v <<<"$REQ"
+	assert_success
+	[[ $output != *sk-test-mock-key* ]]
+	[[ $stderr != *sk-test-mock-key* ]]
+	[[ $stderr == *"> Authorization: Bearer [REDACTED]"* ]]
+	[[ $stderr == *"< HTTP/1.1 200 OK"* ]]
+	[[ $stderr == *"* Connected to 127.0.0.1"* ]]
+}
+
+@test "--verbose redacts a key read from a file" {
+	printf 'sk-file-secret\n' >"$BATS_TEST_TMPDIR/key"
+	run --separate-stderr gpt-send -v --api-key-file "$BATS_TEST_TMPDIR/key" <<<"$REQ"
+	assert_success
+	[[ $stderr != *sk-file-secret* ]]
+	[[ $stderr == *"Bearer [REDACTED]"* ]]
+}
+
+@test "an error message never shows the key" {
+	mock_script '[{"status": 401, "message": "bad key sk-test-mock-key"}]'
+	run --separate-stderr gpt-send -v <<<"$REQ"
+	[ "$status" -eq 1 ]
+	# The API's own body is data and goes out as it came; the trace hides it.
+	[[ $stderr != *"> Authorization: Bearer sk-test-mock-key"* ]]
+}
+
+@test "http:// to a non-loopback address is refused with status 2 before any connection" {
+	start=$(date +%s.%N)
+	run --separate-stderr gpt-send --connect-timeout 3 --base-url http://192.0.2.1/v1 <<<"$REQ"
+	end=$(date +%s.%N)
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"http://192.0.2.1/v1: plain http is allowed only to a loopback address"* ]]
+	below "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" 1
+}
+
+@test "http:// to a host name is refused before any DNS lookup" {
+	run --separate-stderr gpt-send -v --base-url http://example.com/v1 <<<"$REQ"
+	[ "$status" -eq 2 ]
+	[[ $stderr != *"Trying"* ]]
+	[ "$output" = "" ]
+}
+
+@test "OPENAI_BASE_URL with http:// to another host is refused too" {
+	OPENAI_BASE_URL=http://10.1.2.3:8080/v1 run gpt-send <<<"$REQ"
+	[ "$status" -eq 2 ]
+}
+
+@test "schemes other than http and https are refused" {
+	run gpt-send --base-url ftp://127.0.0.1/v1 <<<"$REQ"
+	[ "$status" -eq 2 ]
+	run gpt-send --base-url file:///etc/passwd <<<"$REQ"
+	[ "$status" -eq 2 ]
+}
+
+@test "https is verified: a self-signed or unreachable TLS peer is status 4, never ignored" {
+	# The mock speaks plain HTTP: a TLS handshake with it fails.
+	run --separate-stderr gpt-send --retries 0 --base-url "https://127.0.0.1:$MOCK_PORT/v1" <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+}
+
+# ---- --dry-run and -o ------------------------------------------------------------
+
+@test "--dry-run prints method, URL, headers with the key redacted and body; sends nothing" {
+	OPENAI_ORG_ID=org-1 run --separate-stderr gpt-send --dry-run -m gpt-4o <<<"$REQ"
+	assert_success
+	assert_output "$(cat <<EOF
+POST $MOCK_URL/chat/completions
+Authorization: Bearer [REDACTED]
+Content-Type: application/json
+Accept: application/json
+User-Agent: gpt-tools/0.1.0
+OpenAI-Organization: org-1
+X-Stainless-Retry-Count: 0
+
+{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}
+EOF
+)"
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "--dry-run works without a key and says it is absent" {
+	unset OPENAI_API_KEY
+	run gpt-send --dry-run <<<"$REQ"
+	assert_success
+	assert_line "Authorization: (absent: no API key)"
+}
+
+@test "--dry-run with -S shows the stream settings" {
+	run gpt-send --dry-run -S <<<"$REQ"
+	assert_success
+	assert_line '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}'
+	assert_line 'Accept: text/event-stream'
+}
+
+@test "-o writes the output to a file, mode 0600, nothing on stdout" {
+	run --separate-stderr gpt-send -o "$BATS_TEST_TMPDIR/out.jsonl" <<<"$REQ"
+	assert_success
+	[ "$output" = "" ]
+	jq -e '.object == "chat.completion"' "$BATS_TEST_TMPDIR/out.jsonl" >/dev/null
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/out.jsonl")" = "600" ]
+	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c 'out.jsonl')" -eq 1 ]
+}
+
+@test "--output keeps the results of failed items too" {
+	mock_script '[{"status": 400}]'
+	run gpt-send --output "$BATS_TEST_TMPDIR/out.jsonl" < <(printf '%s\n' "$REQ" "$REQ")
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out.jsonl")" -eq 2 ]
+}
+
+@test "-o refuses a symlink in place of the file" {
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/link"
+	run --separate-stderr gpt-send -o "$BATS_TEST_TMPDIR/link" <<<"$REQ"
+	[ "$status" -eq 7 ]
+	[ ! -e "$BATS_TEST_TMPDIR/target" ]
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "a write error on stdout is status 7" {
+	run --separate-stderr bash -c 'gpt-send <<<"$1" >/dev/full' _ "$REQ"
+	[ "$status" -eq 7 ]
+	[[ $stderr == "gpt-send: stdout: write error: No space left on device" ]]
+}
+
+@test "a closed pipe downstream ends quietly" {
+	run --separate-stderr bash -c 'for i in 1 2 3 4 5; do echo "$1"; done | gpt-send | head -1' _ "$REQ"
+	assert_success
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+# ---- options ----------------------------------------------------------------------
+
+@test "--help lists every option on stdout and exits 0" {
+	run --separate-stderr gpt-send --help
+	assert_success
+	for o in --api-key-file --base-url --connect-timeout --dry-run --help --max-bytes \
+	    --model --output --quiet --retries --stream --timeout --verbose --version; do
+		[[ $output == *"$o"* ]] || fail "--help does not list $o"
+	done
+}
+
+@test "--version names the program and the toolkit" {
+	run gpt-send --version
+	assert_success
+	assert_output "gpt-send (gpt-tools) 0.1.0"
+}
+
+@test "bad usage is one line and a hint on stderr, status 2" {
+	for args in "--retries x" "--retries -1" "--timeout 0" "--timeout 1x" "--max-bytes 0" \
+	    "--connect-timeout nan" "--bogus"; do
+		run --separate-stderr gpt-send $args <<<"$REQ"
+		[ "$status" -eq 2 ] || fail "$args: status $status"
+		[ "${#stderr_lines[@]}" -eq 2 ] || fail "$args: $stderr"
+		[[ ${stderr_lines[0]} == "gpt-send: "* ]]
+		[[ ${stderr_lines[1]} == *"--help"* ]]
+	done
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "numbers in the body stay in the C form under any locale" {
+	LC_ALL=de_DE.UTF-8 run gpt-send <<<'{"model":"m","messages":[],"temperature":0.7}'
+	mock_body 1 | grep -q '"temperature":0.7'
+}
