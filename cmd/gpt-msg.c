@@ -53,7 +53,7 @@ struct opts {
 	struct msg_req now;     /* the model and parameters given now */
 	const char *cont;       /* -c FILE */
 	const char *id_prefix;
-	const char *stdin_by;   /* the option that read stdin as a file */
+	char stdin_by[32];      /* the option that read stdin as a file, or "" */
 	jv stop;
 	int each_line;
 	int no_stdin;
@@ -172,9 +172,9 @@ read_text(struct opts *o, const char *path, const char *what, struct seg *s)
 
 	buf_init(&b, TEXT_MAX);
 	if (strcmp(path, "-") == 0) {
-		if (o->stdin_by != NULL)
+		if (o->stdin_by[0] != '\0')
 			usage_error("%s: stdin is already read by %s", what, o->stdin_by);
-		o->stdin_by = what;
+		snprintf(o->stdin_by, sizeof(o->stdin_by), "%s", what);
 		if (text_read_fd(STDIN_FILENO, "<stdin>", &b, &e) < 0)
 			fail(&e);
 	} else if (text_read_file(path, &b, &e) < 0)
@@ -224,6 +224,7 @@ static void
 add_words(struct opts *o, int argc, char *argv[])
 {
 	struct spec *sp;
+	char what[32];
 	int i;
 
 	if (argc == 0)
@@ -234,7 +235,8 @@ add_words(struct opts *o, int argc, char *argv[])
 			sp->segs[2 * i - 1].p = xstrdup(" ");
 			sp->segs[2 * i - 1].n = 1;
 		}
-		text_arg(o, argv[i], "word", &sp->segs[2 * i]);
+		snprintf(what, sizeof(what), "word %d", i + 1);
+		text_arg(o, argv[i], what, &sp->segs[2 * i]);
 	}
 }
 
@@ -414,10 +416,10 @@ opts_parse(struct opts *o, int argc, char *argv[])
 		}
 	}
 	add_words(o, argc - optind, argv + optind);
-	if (o->each_line && (o->stdin_by != NULL || (o->cont && strcmp(o->cont, "-") == 0)))
+	if (o->each_line && (o->stdin_by[0] != '\0' || (o->cont && strcmp(o->cont, "-") == 0)))
 		usage_error("--each-line reads stdin: %s cannot read it too",
-		    o->stdin_by ? o->stdin_by : "--continue");
-	if (o->cont && strcmp(o->cont, "-") == 0 && o->stdin_by != NULL)
+		    o->stdin_by[0] != '\0' ? o->stdin_by : "--continue");
+	if (o->cont && strcmp(o->cont, "-") == 0 && o->stdin_by[0] != '\0')
 		usage_error("--continue: stdin is already read by %s", o->stdin_by);
 }
 
@@ -482,7 +484,7 @@ read_stdin_text(struct opts *o, struct buf *b)
 {
 	struct gpt_err e;
 
-	if (o->no_stdin || o->each_line || o->stdin_by != NULL ||
+	if (o->no_stdin || o->each_line || o->stdin_by[0] != '\0' ||
 	    (o->cont && strcmp(o->cont, "-") == 0) || isatty(STDIN_FILENO) ||
 	    fcntl(STDIN_FILENO, F_GETFD) < 0)
 		return;

@@ -178,6 +178,9 @@ last_content() {
 	assert_failure 3
 	assert_output ""
 	[ "$stderr" = "gpt-msg: --system: invalid UTF-8 at byte 2" ]
+	run --separate-stderr gpt-msg fine "$(printf 'x\xc0\x80')" </dev/null
+	assert_failure 3
+	[ "$stderr" = "gpt-msg: word 2: invalid UTF-8 at byte 1" ]
 	printf '\xe2\x82' >bad.txt
 	run --separate-stderr gpt-msg -f bad.txt </dev/null
 	assert_failure 3
