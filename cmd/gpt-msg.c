@@ -528,7 +528,7 @@ build(const struct opts *o, const struct msg_req *base, const char *line,
 			    buf_add(&b, s->p, s->n)) < 0) {
 				buf_release(&b);
 				msg_req_release(&r);
-				gpt_err_set(e, GPT_EXIT_DATA, "a message is larger than %zu bytes", b.max);
+				gpt_err_set(e, GPT_EXIT_DATA, "a message is larger than %zu bytes", TEXT_MAX);
 				return jv_invalid();
 			}
 		}
