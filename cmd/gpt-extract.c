@@ -111,7 +111,7 @@ static const struct option longopts[] = {
 static void
 usage(FILE *f)
 {
-	fputs("usage: gpt-extract [-acjhrv] [-f file] [--arg name value]"
+	fputs("usage: gpt-extract [-achjrv] [-f file] [--arg name value]"
 	    " [--argjson name json]\n"
 	    "                   [--choice n] [--complete] [--finish-reason]"
 	    " [--json]\n"
