@@ -466,6 +466,9 @@ sum_line(const struct sum *s, enum format fmt, int total, struct buf *b)
 
 	buf_reset(b);
 	usd(s->cost, cost, sizeof cost);
+	/* A model whose every item had no price has no cost to show. */
+	if (!total && s->unknown == s->items)
+		snprintf(cost, sizeof cost, "%s", fmt == FMT_JSON ? "null" : "unknown");
 	if (fmt == FMT_JSON) {
 		buf_addc(b, '{');
 		json_key(b, "type");
@@ -478,7 +481,8 @@ sum_line(const struct sum *s, enum format fmt, int total, struct buf *b)
 		json_num(b, "unknown", (long long)s->unknown);
 		json_num(b, "prompt_tokens", s->prompt);
 		json_num(b, "completion_tokens", s->completion);
-		json_money(b, "cost_usd", &s->cost);
+		json_key(b, "cost_usd");
+		buf_adds(b, cost);
 		buf_adds(b, "}\n");
 	} else if (fmt == FMT_TSV) {
 		if (total)
@@ -490,8 +494,9 @@ sum_line(const struct sum *s, enum format fmt, int total, struct buf *b)
 		buf_adds(b, cost);
 		buf_addc(b, '\n');
 	} else {
-		snprintf(line, sizeof line, "%-26s  %6lu  %9lld  %10lld  $%s\n",
-		    total ? "total" : s->model, s->items, s->prompt, s->completion, cost);
+		snprintf(line, sizeof line, "%-26s  %6lu  %9lld  %10lld  %s%s\n",
+		    total ? "total" : s->model, s->items, s->prompt, s->completion,
+		    strcmp(cost, "unknown") == 0 ? "" : "$", cost);
 		buf_adds(b, line);
 	}
 }

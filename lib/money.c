@@ -112,6 +112,9 @@ money_muldiv(money price, long long count, long long per, money *out)
 	if (per <= 0 || __builtin_mul_overflow(price, (money)count, &prod))
 		return -1;
 	*out = div_round(prod, per);
+	/* Beyond a trillion dollars an item is surely wrong; the bound keeps sums from overflowing. */
+	if (*out > MONEY_MAX || *out < -MONEY_MAX)
+		return -1;
 	return 0;
 }
 

@@ -31,9 +31,13 @@ int money_parse(const char *s, money *out);
  */
 int money_from_double(double d, money *out);
 
+/* The largest amount money_muldiv gives: a trillion dollars. */
+#define MONEY_MAX (MONEY_DECIMAL_TRILLION)
+#define MONEY_DECIMAL_TRILLION (MONEY_DOLLAR * 1000000000000LL)
+
 /*
- * price * count / per, rounded half to even.  Returns 0, or -1 on
- * overflow (amounts beyond about 1e20 dollars).
+ * price * count / per, rounded half to even.  Returns 0, or -1 when the
+ * result is beyond MONEY_MAX in size (or the product overflows).
  */
 int money_muldiv(money price, long long count, long long per, money *out);
 

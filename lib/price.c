@@ -189,7 +189,30 @@ struct price_table {
 	unsigned char desc[PRICE_NUNITS][PRICE_NUNITS];  /* [a][d]: d is more specific than a */
 	signed char join[PRICE_NUNITS][PRICE_NUNITS];    /* unit with both's dimensions; -1 none, -2 incompatible */
 	int ndims[PRICE_NUNITS];
+	struct extractor *default_chat;
 };
+
+/* OpenAI's chat extractor of genai-prices 0.1.8, for tables that have none. */
+static const char default_chat[] =
+    "[{\"api_flavor\":\"chat\",\"root\":\"usage\",\"mappings\":["
+    "{\"path\":\"prompt_tokens\",\"dest\":\"input_tokens\",\"required\":true},"
+    "{\"path\":[\"prompt_tokens_details\",\"cached_tokens\"],\"dest\":\"cache_read_tokens\",\"required\":false},"
+    "{\"path\":[\"prompt_tokens_details\",\"cache_write_tokens\"],\"dest\":\"cache_write_tokens\",\"required\":false},"
+    "{\"path\":[\"prompt_tokens_details\",\"audio_tokens\"],\"dest\":\"input_audio_tokens\",\"required\":false},"
+    "{\"path\":[\"completion_tokens_details\",\"audio_tokens\"],\"dest\":\"output_audio_tokens\",\"required\":false},"
+    "{\"path\":[\"completion_tokens_details\",\"reasoning_tokens\"],\"dest\":\"output_reasoning_tokens\",\"required\":false},"
+    "{\"path\":\"completion_tokens\",\"dest\":\"output_tokens\",\"required\":true}]}]";
+
+/* Names from the table or the input may hold control bytes: keep messages one line. */
+static int
+err_clean(struct gpt_err *err)
+{
+	if (err)
+		for (char *s = err->msg; *s; s++)
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				*s = '?';
+	return -1;
+}
 
 /* Helpers for reading the JSON: all borrow their jv, return new references. */
 
@@ -905,6 +928,7 @@ price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err)
 
 	if (json_parse_one(s, n, name, &doc, err) < 0) {
 		err->code = GPT_EXIT_USAGE;
+		err_clean(err);
 		return NULL;
 	}
 	if (jv_get_kind(doc) != JV_KIND_ARRAY) {
@@ -926,11 +950,15 @@ price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err)
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		gpt_err_set(err, GPT_EXIT_USAGE, "%s: %s", name, msg);
+		err_clean(err);
 		price_free(t);
 		return NULL;
 	}
 	t->nbucket = 256;
 	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
+	doc = jv_parse(default_chat);
+	t->default_chat = extractor_load(doc);
+	jv_free(doc);
 	return t;
 }
 
@@ -967,6 +995,7 @@ price_free(struct price_table *t)
 		}
 	}
 	free(t->bucket);
+	extractor_free(t->default_chat);
 	free(t);
 }
 
@@ -1182,9 +1211,9 @@ chat_extractor(const struct price_table *t, const struct price_provider *p)
 	if (p->chat)
 		return p->chat;
 	for (size_t i = 0; i < t->nprov; i++)
-		if (strcmp(t->prov[i].id, "openai") == 0)
+		if (strcmp(t->prov[i].id, "openai") == 0 && t->prov[i].chat)
 			return t->prov[i].chat;
-	return NULL;
+	return t->default_chat;
 }
 
 static void
@@ -1197,8 +1226,18 @@ path_name(char **path, size_t n, char *buf, size_t size)
 		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? "." : "", path[i]);
 }
 
+static int extract(const struct price_table *t, const struct price_provider *p, jv response,
+    struct price_usage *u, struct gpt_err *err);
+
 int
 price_extract(const struct price_table *t, const struct price_provider *p, jv response,
+    struct price_usage *u, struct gpt_err *err)
+{
+	return extract(t, p, response, u, err) < 0 ? err_clean(err) : 0;
+}
+
+static int
+extract(const struct price_table *t, const struct price_provider *p, jv response,
     struct price_usage *u, struct gpt_err *err)
 {
 	const struct extractor *x = chat_extractor(t, p);
@@ -1336,8 +1375,18 @@ unit_before(const struct price_table *t, int a, int b)
 	return strcmp(units[a].usage_key, units[b].usage_key) < 0;
 }
 
+static int cost(const struct price_table *t, const struct price_model *m,
+    const struct price_usage *u, long long when_ms, struct price_cost *c, struct gpt_err *err);
+
 int
 price_cost(const struct price_table *t, const struct price_model *m,
+    const struct price_usage *u, long long when_ms, struct price_cost *c, struct gpt_err *err)
+{
+	return cost(t, m, u, when_ms, c, err) < 0 ? err_clean(err) : 0;
+}
+
+static int
+cost(const struct price_table *t, const struct price_model *m,
     const struct price_usage *u, long long when_ms, struct price_cost *c, struct gpt_err *err)
 {
 	const struct price_set *s = set_at(m, when_ms);
@@ -1392,7 +1441,7 @@ price_cost(const struct price_table *t, const struct price_model *m,
 	for (size_t i = 0; i < s->n; i++) {
 		const struct price_entry *e = &s->e[i];
 		long long count = reported(e->unit) ? leaf[e->unit] : 1;
-		money price = e->base, cost;
+		money price = e->base, amount;
 
 		if (e->tiered) {
 			if (count <= 0)
@@ -1401,13 +1450,13 @@ price_cost(const struct price_table *t, const struct price_model *m,
 				if (input_total > e->tiers[k].start)
 					price = e->tiers[k].price;
 		}
-		if (money_muldiv(price, count, units[e->unit].per, &cost) < 0)
+		if (money_muldiv(price, count, units[e->unit].per, &amount) < 0)
 			return gpt_err_set(err, GPT_EXIT_DATA, "model %s: cost too large", m->id);
 		if (units[e->unit].dim[D_DIRECTION] && strcmp(units[e->unit].dim[D_DIRECTION], "input") == 0)
-			c->input += cost;
+			c->input += amount;
 		else if (units[e->unit].dim[D_DIRECTION] && strcmp(units[e->unit].dim[D_DIRECTION], "output") == 0)
-			c->output += cost;
-		c->total += cost;
+			c->output += amount;
+		c->total += amount;
 	}
 	return 0;
 }
