@@ -28,34 +28,40 @@ setup() {
 	done
 }
 
-@test "every seed and past finding replays through its fuzz target without a fault" {
+# A run replays the seeds (past findings included) before it mutates them.
+@test "each fuzz target replays its seeds and runs 2 s without a crash, a leak or undefined behaviour" {
 	command -v clang || skip "clang not installed"
-	run sh tests/fuzz/run.sh -r
-	assert_success
-	refute_output --partial FINDING
-}
-
-@test "each fuzz target runs 3 seconds without a crash, a leak or undefined behaviour" {
-	command -v clang || skip "clang not installed"
-	run sh tests/fuzz/run.sh 3
+	run sh tests/fuzz/run.sh 2
 	assert_success
 	refute_output --partial FINDING
 }
 
 @test "the seed corpora replay under valgrind without an error or a leak" {
 	command -v valgrind || skip "valgrind not installed"
-	FUZZ_SKIP='libjq-leak-*' run sh tests/fuzz/run.sh -v
+	run sh tests/fuzz/run.sh -v
 	assert_success
 }
 
+# The open-* seeds are faults found by fuzzing and not fixed yet: each
+# test below fails until its fault is fixed (then the file loses "open-").
+
 # jq 1.6 leaks a string that directly follows a value inside an array or
 # object ('[1 "x"]'); lib/jsonin.c should refuse such an item itself
-# before libjq sees it.  This fails until it does.
-@test "a string right after a value inside a container is refused without a leak" {
+# before libjq sees it.
+@test "open: a string right after a value inside a container is refused without a leak" {
 	command -v valgrind || skip "valgrind not installed"
-	sh tests/fuzz/run.sh -v jsonin >/dev/null || true
+	[ -x tests/fuzz/build/replay_jsonin ] || sh tests/fuzz/run.sh -v jsonin >/dev/null || true
 	run valgrind -q --leak-check=full --error-exitcode=99 \
-	    tests/fuzz/build/replay_jsonin tests/fuzz/corpus/jsonin/libjq-leak-*
+	    tests/fuzz/build/replay_jsonin tests/fuzz/corpus/jsonin/open-libjq-leak-*
 	assert_success
 	assert_output ''
+}
+
+# lib/rx.c parses groups by recursion without a depth limit, so a price
+# table regex of 150,000 nested "(" overflows the stack (SIGSEGV).
+@test "open: a regex of 150,000 nested groups is refused, not a stack overflow" {
+	command -v clang || skip "clang not installed"
+	sh tests/fuzz/run.sh -b rx >/dev/null
+	run tests/fuzz/build/fuzz_rx tests/fuzz/corpus/rx/open-deep-groups
+	assert_success
 }

@@ -12,6 +12,7 @@
  * dict: sse
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -7,21 +7,23 @@
 #   sh tests/fuzz/run.sh -r [TARGET...]         run the seed corpus once
 #   sh tests/fuzz/run.sh -v [TARGET...]         the same under valgrind,
 #       built with cc (CC) and standalone.c instead of libFuzzer, with
-#       -DFUZZ_STRICT: known faults are not stepped around (known.h);
-#       corpus files matching the glob FUZZ_SKIP are left out
+#       -DFUZZ_STRICT: known faults are not stepped around (known.h)
 #
 # A target is named by its file (fuzz_jsonin.c is "jsonin").  Its comment
 # names the lib/ sources it needs ("sources: jsonin buf ...") and, where
 # useful, a dictionary ("dict: json" for tests/fuzz/json.dict).  The seed
 # corpus is tests/fuzz/corpus/NAME/, and every input that once crashed
-# stays there as a regression test, so each run replays it first.  New
-# inputs and findings go to the build directory (FUZZ_BUILD, by default
-# tests/fuzz/build), never into the seed corpus.
+# stays there as a regression test, so each run replays it first.  While
+# its fault is not fixed it is named open-*: runs leave those out (so
+# fuzzing goes on finding other faults; FUZZ_OPEN=1 keeps them in) and
+# tests/fuzz.bats runs each on its own.  New inputs and findings go to
+# the build directory (FUZZ_BUILD, by default tests/fuzz/build), never
+# into the seed corpus.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 build=${FUZZ_BUILD:-tests/fuzz/build}
 CLANG=${CLANG:-clang}
-FUZZFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+FUZZFLAGS="-Wall -Wextra -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 
 mode=fuzz
 case $1 in
@@ -59,7 +61,7 @@ build_one() {
 	[ -f "$src" ] || { echo "fuzz_$name: no such target ($src)" >&2; return 1; }
 	libs=$(for s in $(field sources "$name"); do printf 'lib/%s.c ' "$s"; done)
 	extra=$(field libs "$name")
-	if [ -x "$bin" ] && [ -z "$(find "$src" $libs lib/*.h tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
+	if [ -x "$bin" ] && [ -z "$(find "$src" $libs lib/*.h tests/fuzz/*.h tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
 		return 0
 	fi
 	# shellcheck disable=SC2086
@@ -71,14 +73,26 @@ build_one() {
 	}
 }
 
+# The seed files of a target, open-* left out unless FUZZ_OPEN=1.
+seed_files() {
+	if [ "${FUZZ_OPEN:-0}" = 1 ]; then
+		find "tests/fuzz/corpus/$1" -type f | sort
+	else
+		find "tests/fuzz/corpus/$1" -type f ! -name 'open-*' | sort
+	fi
+}
+
 # Run one target; libFuzzer's exit status is non-zero on any finding.
 run_one() {
 	name=$1
 	bin=$build/fuzz_$name
-	seeds=tests/fuzz/corpus/$name
+	seeds=$build/seeds/$name
+	rm -rf "$seeds"
+	mkdir -p "$seeds"
+	seed_files "$name" | while read -r f; do cp "$f" "$seeds/"; done
 	log=$build/log/$name.log
 	dict=$(field dict "$name")
-	mkdir -p "$seeds" "$build/corpus/$name" "$build/findings/$name"
+	mkdir -p "$build/corpus/$name" "$build/findings/$name"
 	set -- -artifact_prefix="$build/findings/$name/" -timeout=10 -rss_limit_mb=2048
 	[ -n "$dict" ] && set -- "$@" -dict="tests/fuzz/$dict.dict"
 	if [ "$mode" = replay ]; then
@@ -87,13 +101,17 @@ run_one() {
 		set -- "$@" -max_total_time="$seconds" "$build/corpus/$name" "$seeds"
 	fi
 	if "$bin" "$@" >"$log" 2>&1; then
-		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
-		echo "fuzz_$name: ok (${runs:-$(ls "$seeds" | wc -l) inputs} runs, no finding)"
+		if [ "$mode" = replay ]; then
+			echo "fuzz_$name: ok ($(ls "$seeds" | wc -l) seeds replayed, no finding)"
+		else
+			runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -1)
+			echo "fuzz_$name: ok ($runs runs in $seconds s, no finding)"
+		fi
 		return 0
 	fi
 	echo "fuzz_$name: FINDING (log $log):"
 	grep -E '^(==[0-9]+==ERROR|SUMMARY|    #[0-9]+ |.*runtime error|artifact_prefix|Test unit written)' "$log" | head -30
-	echo "fuzz_$name: to keep it as a regression test, copy the input above into $seeds/"
+	echo "fuzz_$name: to keep it as a regression test, copy the input above into tests/fuzz/corpus/$name/open-WHAT"
 	return 1
 }
 
@@ -102,15 +120,16 @@ valgrind_one() {
 	name=$1
 	src=tests/fuzz/fuzz_$name.c
 	bin=$build/replay_$name
-	seeds=tests/fuzz/corpus/$name
 	[ -f "$src" ] || { echo "fuzz_$name: no such target ($src)" >&2; return 2; }
 	libs=$(for s in $(field sources "$name"); do printf 'lib/%s.c ' "$s"; done)
 	extra=$(field libs "$name")
 	# shellcheck disable=SC2086
-	${CC:-cc} -g -O1 -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
-	    -D_DEFAULT_SOURCE -DFUZZ_STRICT -Ilib -o "$bin" "$src" \
-	    tests/fuzz/standalone.c $libs $extra -ljq -lm || return 2
-	files=$(find "$seeds" -type f ! -name "${FUZZ_SKIP:-/}" | sort)
+	if ! [ -x "$bin" ] || [ -n "$(find "$src" $libs lib/*.h tests/fuzz/*.h tests/fuzz/standalone.c tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
+		${CC:-cc} -g -O1 -std=c11 -Wall -Wextra -Wpedantic -D_POSIX_C_SOURCE=200809L \
+		    -D_DEFAULT_SOURCE -DFUZZ_STRICT -Ilib -o "$bin" "$src" \
+		    tests/fuzz/standalone.c $libs $extra -ljq -lm || return 2
+	fi
+	files=$(seed_files "$name")
 	# shellcheck disable=SC2086
 	if valgrind -q --leak-check=full --error-exitcode=99 "$bin" $files \
 	    >"$build/log/$name.valgrind" 2>&1; then
