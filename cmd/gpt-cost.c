@@ -529,6 +529,14 @@ total_item_line(const struct sum *s, enum format fmt, struct buf *b)
 	}
 }
 
+/* When items end differently, the highest status is the program's. */
+static void
+set_status(struct run *r, int status)
+{
+	if (status > r->status)
+		r->status = status;
+}
+
 static void
 report(struct run *r, const char *p, size_t n)
 {
@@ -595,7 +603,7 @@ record(struct run *r, struct item *it)
 			warnx("%s:%lu: %s%s%s%s", r->in_name, it->line,
 			    it->custom_id ? "custom_id " : "", it->custom_id ? it->custom_id : "",
 			    it->custom_id ? ": " : "", it->why);
-			r->status = GPT_EXIT_DATA;
+			set_status(r, GPT_EXIT_DATA);
 		}
 	}
 	if (it->batch) {
@@ -719,7 +727,7 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 			} else if (price_extract(r->table, it.provider, payload, &u, &e) < 0 ||
 			    price_cost(r->table, m, &u, it.when_ms, &it.cost, &e) < 0) {
 				warnx("%s%s", place(r, line, custom_id, where, sizeof where), e.msg);
-				r->status = GPT_EXIT_DATA;
+				set_status(r, GPT_EXIT_DATA);
 				goto out;
 			} else {
 				it.priced_as = price_model_id(m);
@@ -801,7 +809,7 @@ batch_line(struct run *r, jv v, const struct jsonin_item *in)
 		if (jv_get_kind(payload) != JV_KIND_NULL) {
 			warnx("%sthe batch output line holds no chat completion",
 			    place(r, in->line, custom_id, where, sizeof where));
-			r->status = GPT_EXIT_DATA;
+			set_status(r, GPT_EXIT_DATA);
 		}
 		break;
 	}
@@ -836,7 +844,7 @@ item(struct run *r, jv v, const struct jsonin_item *in)
 	default:
 		warnx("%snot a chat completion, chunk or Batch API output line",
 		    place(r, in->line, NULL, where, sizeof where));
-		r->status = GPT_EXIT_DATA;
+		set_status(r, GPT_EXIT_DATA);
 		break;
 	}
 }
@@ -869,14 +877,14 @@ read_input(struct run *r, int fd, const char *name)
 		const struct jsonin_item *it = jsonin_last(in);
 		if (rc == -2) {
 			warnx("%s", e.msg);
-			r->status = e.code;
+			set_status(r, e.code);
 			break;
 		}
 		if (r->o->tee)
 			pass(r, it->raw, it->len);
 		if (rc < 0) {
 			warnx("%s", e.msg);
-			r->status = GPT_EXIT_DATA;
+			set_status(r, GPT_EXIT_DATA);
 			continue;
 		}
 		item(r, v, it);
@@ -902,7 +910,7 @@ read_inputs(struct run *r, int argc, char **argv)
 		}
 		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
 			warn("%s", argv[i]);
-			r->status = GPT_EXIT_USAGE;
+			set_status(r, GPT_EXIT_USAGE);
 			continue;
 		}
 		read_input(r, fd, argv[i]);
@@ -940,7 +948,7 @@ finish(struct run *r)
 	if (r->over_budget) {
 		warnx("over budget: $%s spent, the budget is $%s",
 		    usd(r->total.cost, cost, sizeof cost), usd(r->o->budget, budget, sizeof budget));
-		r->status = GPT_EXIT_BUDGET;
+		set_status(r, GPT_EXIT_BUDGET);
 	}
 }
 
@@ -1083,7 +1091,7 @@ teardown(struct run *r)
 
 	if (ledger_close(r->ledger, &e) < 0) {
 		warnx("%s", e.msg);
-		r->status = GPT_EXIT_IO;
+		set_status(r, GPT_EXIT_IO);
 	}
 	for (size_t i = 0; i < r->nmodels; i++)
 		free(r->models[i].model);
@@ -1092,7 +1100,7 @@ teardown(struct run *r)
 	switch (out_close(stdout, "stdout", &e)) {
 	case -1:
 		warnx("%s", e.msg);
-		r->status = GPT_EXIT_IO;
+		set_status(r, GPT_EXIT_IO);
 		break;
 	default:
 		break;
