@@ -4,6 +4,17 @@
 bats_require_minimum_version 1.5.0
 load helper
 load mock
+load prism
+
+# Prism (the official OpenAI spec, validating) for the conformance tests at
+# the end; the other tests do not need it and run without it.
+setup_file() {
+	prism_start || true
+}
+
+teardown_file() {
+	prism_stop
+}
 
 setup() {
 	mock_start
@@ -893,4 +904,46 @@ EOF
 @test "numbers in the body stay in the C form under any locale" {
 	LC_ALL=de_DE.UTF-8 run gpt-send <<<'{"model":"m","messages":[],"temperature":0.7}'
 	mock_body 1 | grep -q '"temperature":0.7'
+}
+
+# ---- conformance with the official OpenAI spec (Prism) ---------------------------
+
+# Run gpt-send "$@" against Prism, verbosely, so its sl-violations header shows.
+to_prism() {
+	[ -n "${PRISM_URL:-}" ] || fail "Prism did not start"
+	run --separate-stderr gpt-send -v --retries 0 --base-url "$PRISM_URL" "$@"
+}
+
+@test "a plain request conforms to the official spec" {
+	to_prism <<<'{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],"temperature":0.7}'
+	assert_success
+	[[ $stderr != *"sl-violations"* ]] || fail "$stderr"
+	jq -e '.object == "chat.completion"' <<<"$output" >/dev/null
+}
+
+@test "a -S request (stream and stream_options) conforms to the official spec" {
+	to_prism -S <<<"$REQ"
+	assert_success
+	[[ $stderr != *"sl-violations"* ]] || fail "$stderr"
+	printf '%s\n' "$output" | jq -se 'length >= 2 and all(.object == "chat.completion.chunk")' >/dev/null
+}
+
+@test "a request with its model set by -m conforms to the official spec" {
+	to_prism -m gpt-4o <<<'{"messages":[{"role":"user","content":"hi"}]}'
+	assert_success
+	[[ $stderr != *"sl-violations"* ]] || fail "$stderr"
+}
+
+@test "the body of a batch line conforms to the official spec" {
+	to_prism <<<"$BATCH"
+	assert_success
+	[[ $stderr != *"sl-violations"* ]] || fail "$stderr"
+	jq -e '.response.status_code == 200' <<<"$output" >/dev/null
+}
+
+@test "the spec check catches an invalid request: status 1 with sl-violations" {
+	to_prism <<<'{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":5}'
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"sl-violations"* ]]
+	jq -e .error <<<"$output" >/dev/null
 }
