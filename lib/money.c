@@ -101,6 +101,14 @@ money_from_double(double d, money *out)
 		if (strtod(buf, NULL) == d)
 			break;
 	}
+	/* Whatever the locale's radix character, write it as a point. */
+	char *p = buf + (buf[0] == '-') + 1, *q = p;
+	if (*p != 'e') {
+		while (*q && *q != 'e' && (*q < '0' || *q > '9'))
+			q++;
+		*p++ = '.';
+		memmove(p, q, strlen(q) + 1);
+	}
 	return money_parse(buf, out);
 }
 
