@@ -73,12 +73,14 @@ REQ='{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"rol
 @test "the record holds the exact body bytes, method, path and headers" {
 	printf '{"messages":[{"role":"user","content":"caf\xc3\xa9 \\"q\\" \xf0\x9f\x98\x80\\n"}]}\n\n' >"$BATS_TEST_TMPDIR/body"
 	curl -sS -o /dev/null -H "Authorization: Bearer $OPENAI_API_KEY" \
-	    -H 'X-Stainless-Retry-Count: 0' -H 'Content-Type: application/json' \
+	    -H 'X-Stainless-Retry-Count: 0' -H 'Content-Type: application/json' -H 'X-Title: café' \
 	    --data-binary @"$BATS_TEST_TMPDIR/body" "$MOCK_URL/chat/completions?x=1"
 	mock_body 1 >"$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/body" "$BATS_TEST_TMPDIR/got"
 	run mock_header 1 X-Stainless-Retry-Count
 	assert_output 0
+	run mock_header 1 x-title
+	assert_output café
 	run mock_header 1 authorization
 	assert_output "Bearer sk-test-mock-key"
 	run mock_header 1 x-not-sent

@@ -418,6 +418,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         headers = {}
         for name, value in self.headers.items():
             name = name.lower()
+            # http.client read the bytes as Latin-1; show UTF-8 as such.
+            value = value.encode("latin-1", "replace").decode(
+                "utf-8", "replace")
             headers[name] = (headers[name] + ", " + value
                              if name in headers else value)
         entry = {"method": self.command, "path": self.path,
@@ -436,7 +439,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def head(self, status, headers):
         lines = ["HTTP/1.1 %d %s" % (status, reason(status))]
         lines += ["%s: %s" % (k, v) for k, v in headers]
-        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8"))
 
     def base_headers(self, ctype):
         h = [("date", email.utils.formatdate(usegmt=True)),
