@@ -897,7 +897,7 @@ setup(struct run *r)
 	struct http_opts ho;
 	struct gpt_err err;
 	const char *base = r->o.base_url;
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	if (base == NULL && (base = getenv("OPENAI_BASE_URL")) == NULL)
 		base = DEFAULT_BASE_URL;
@@ -925,6 +925,11 @@ setup(struct run *r)
 	if (ho.cainfo != NULL && *ho.cainfo == '\0')
 		ho.cainfo = NULL;
 	ho.cancel = &interrupted;
+	/*
+	 * Plain http is only ever to this machine: through a proxy it would
+	 * reach another machine's loopback, with the key in clear text.
+	 */
+	ho.no_proxy = strncasecmp(base, "http:", 5) == 0;
 	if (r->o.verbose) {
 		ho.trace = trace;
 		ho.trace_arg = r;
@@ -936,7 +941,9 @@ setup(struct run *r)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
+	/* A signal ignored by the shell (a background job's SIGINT) stays ignored. */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }
 

@@ -225,6 +225,9 @@ setup_easy(struct http *h)
 	if (h->opts.connect_timeout_ms > 0)
 		bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 		    h->opts.connect_timeout_ms) != CURLE_OK;
+	/* "" disables the proxy variables for this handle. */
+	if (h->opts.no_proxy)
+		bad |= curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK;
 	if (h->opts.cainfo != NULL)
 		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, h->opts.cainfo) != CURLE_OK;
 	if (h->opts.trace != NULL) {

@@ -29,6 +29,7 @@ struct http_opts {
 	long idle_timeout_ms;      /* abort after this long without a byte; 0: none */
 	size_t max_bytes;          /* cap on a response body; 0: none */
 	const char *cainfo;        /* CA bundle path (borrowed) or NULL */
+	int no_proxy;              /* connect directly, whatever the proxy variables say */
 	/* When not NULL, a transfer stops as soon as *cancel is non-zero (a signal). */
 	volatile sig_atomic_t *cancel;
 	/* When not NULL, called with trace text (not NUL-terminated). */

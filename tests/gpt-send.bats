@@ -22,6 +22,60 @@ setup() {
 
 teardown() {
 	mock_stop
+	tls_stop
+}
+
+# A TLS server with a self-signed certificate for 127.0.0.1, answering every
+# POST with one fixed chat.completion.  Exports TLS_URL, TLS_CERT, TLS_PID.
+tls_start() {
+	local d=$BATS_TEST_TMPDIR/tls
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	    -subj /CN=127.0.0.1 -addext 'subjectAltName=IP:127.0.0.1' -days 1 \
+	    -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null || fail "openssl failed"
+	python3 -c '
+import http.server, json, ssl, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, *a):
+        pass
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        b = json.dumps({"object": "chat.completion", "choices": [{"index": 0,
+            "message": {"role": "assistant", "content": "over TLS"},
+            "finish_reason": "stop"}]}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+with open(sys.argv[3] + ".tmp", "w") as f:
+    f.write(str(s.server_address[1]))
+import os
+os.rename(sys.argv[3] + ".tmp", sys.argv[3])
+s.serve_forever()
+' "$d/cert.pem" "$d/key.pem" "$d/port" 2>/dev/null 3>&- &
+	TLS_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$d/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/port" ] || fail "the TLS server did not start"
+	TLS_URL=https://127.0.0.1:$(cat "$d/port")/v1
+	TLS_CERT=$d/cert.pem
+}
+
+tls_stop() {
+	if [ -n "${TLS_PID:-}" ]; then
+		kill "$TLS_PID" 2>/dev/null
+		wait "$TLS_PID" 2>/dev/null
+		unset TLS_PID
+	fi
+	return 0
 }
 
 REQ='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}'
@@ -794,11 +848,53 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	[ "$status" -eq 2 ]
 }
 
-@test "https is verified: a self-signed or unreachable TLS peer is status 4, never ignored" {
-	# The mock speaks plain HTTP: a TLS handshake with it fails.
+@test "https to a server that does not speak TLS is status 4" {
 	run --separate-stderr gpt-send --retries 0 --base-url "https://127.0.0.1:$MOCK_PORT/v1" <<<"$REQ"
 	[ "$status" -eq 4 ]
 	[ "$output" = "" ]
+}
+
+@test "TLS is verified: a self-signed certificate is refused with status 4" {
+	tls_start
+	unset CURL_CA_BUNDLE SSL_CERT_FILE
+	run --separate-stderr gpt-send --base-url "$TLS_URL" <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[[ $stderr == *"certificate"* ]]
+}
+
+@test "CURL_CA_BUNDLE names the CA bundle that verifies the server, before SSL_CERT_FILE" {
+	tls_start
+	CURL_CA_BUNDLE=$TLS_CERT SSL_CERT_FILE=/nonexistent run --separate-stderr gpt-send --base-url "$TLS_URL" <<<"$REQ"
+	assert_success
+	[ "$(jq -r '.choices[0].message.content' <<<"$output")" = "over TLS" ]
+}
+
+@test "SSL_CERT_FILE names the CA bundle that verifies the server" {
+	tls_start
+	unset CURL_CA_BUNDLE
+	SSL_CERT_FILE=$TLS_CERT run --separate-stderr gpt-send -v --base-url "$TLS_URL" <<<"$REQ"
+	assert_success
+	[ "$(jq -r '.choices[0].message.content' <<<"$output")" = "over TLS" ]
+	[[ $stderr == *"> Authorization: Bearer [REDACTED]"* ]]
+	[[ $stderr != *sk-test-mock-key* ]]
+}
+
+@test "a proxy from http_proxy is used, but never for plain http to loopback" {
+	# Through a proxy, loopback would be the proxy's, and the key in clear text.
+	http_proxy=http://127.0.0.1:1 HTTP_PROXY=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 \
+	    run gpt-send <<<"$REQ"
+	assert_success
+	mock_requests | jq -e '.path == "/v1/chat/completions"' >/dev/null
+}
+
+@test "https goes through the proxy of https_proxy" {
+	# The mock is no CONNECT proxy: that the request fails there shows it was used.
+	https_proxy=http://127.0.0.1:1 run --separate-stderr gpt-send -v --retries 0 \
+	    --base-url https://api.openai.com/v1 <<<"$REQ"
+	[ "$status" -eq 4 ]
+	[[ $stderr == *"127.0.0.1"* ]]
+	[[ $stderr != *"Could not resolve host: api.openai.com"* ]]
 }
 
 # ---- --dry-run and -o ------------------------------------------------------------
@@ -857,6 +953,21 @@ EOF
 	[ "$status" -eq 7 ]
 	[ ! -e "$BATS_TEST_TMPDIR/target" ]
 	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "SIGTERM ends the run with status 4, keeping what was written to -o" {
+	mock_script '[{}, {"hang": true}]'
+	gpt-send -o "$BATS_TEST_TMPDIR/out.jsonl" < <(printf '%s\n' "$REQ" "$REQ" "$REQ") 2>/dev/null &
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(mock_count)" -ge 2 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	run wait "$pid"
+	[ "$status" -eq 4 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/out.jsonl")" -eq 1 ]
+	[ "$(mock_count)" -eq 2 ]
 }
 
 @test "a write error on stdout is status 7" {
