@@ -300,24 +300,26 @@ REQ='{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"rol
 }
 
 @test "chaos fails at random, the same way for the same seed" {
+	for i in $(seq 30); do
+		printf 'url = "%s/chat/completions"\noutput = "/dev/null"\n' "$MOCK_URL"
+	done >"$BATS_TEST_TMPDIR/urls"
+	# 30 requests one after another, over one connection.
 	statuses() {
-		for i in $(seq 30); do
-			curl -s -o /dev/null -w '%{http_code}\n' -H "authorization: Bearer k" \
-			    --data-binary "$REQ" "$MOCK_URL/chat/completions"
-		done | tr '\n' ' '
+		curl -s -K "$BATS_TEST_TMPDIR/urls" -w '%{http_code}/%{exitcode} ' \
+		    -H "authorization: Bearer k" --data-binary "$REQ" || true
 	}
-	mock_chaos '{"seed":1,"p429":0.3,"p500":0.2,"pcut":0,"latency_ms":0}'
+	mock_chaos '{"seed":1,"p429":0.3,"p500":0.2,"pcut":0.2,"latency_ms":0}'
 	first=$(statuses)
-	mock_chaos '{"seed":1,"p429":0.3,"p500":0.2,"pcut":0,"latency_ms":0}'
+	mock_chaos '{"seed":1,"p429":0.3,"p500":0.2,"pcut":0.2,"latency_ms":0}'
 	second=$(statuses)
-	mock_chaos '{"seed":2,"p429":0.3,"p500":0.2,"pcut":0,"latency_ms":0}'
+	mock_chaos '{"seed":2,"p429":0.3,"p500":0.2,"pcut":0.2,"latency_ms":0}'
 	other=$(statuses)
 	assert_equal "$first" "$second"
 	[ "$first" != "$other" ]
-	[[ $first == *429* && $first == *500* && $first == *200* ]]
+	[[ $first == *429/0* && $first == *500/0* && $first == *200/0* && $first == *200/18* ]]
 	mock_chaos '{"off":true}'
 	run statuses
-	assert_output "$(printf '200 %.0s' $(seq 30))"
+	assert_output "$(printf '200/0 %.0s' $(seq 30))"
 }
 
 @test "a chaos 429 carries retry-after-ms: 10" {
