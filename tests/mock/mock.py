@@ -13,6 +13,10 @@ What it answers:
   POST /v1/chat/completions  a chat.completion whose content is
                              "You said: <last user message>", or a stream of
                              chat.completion.chunk events ending in [DONE]
+                             (JSON mode: {"answer": that text}; a
+                             json_schema format: a value fitting the schema)
+  POST /v1/files             keeps an uploaded file in DIR/files/ID
+  POST /v1/batches           accepts a batch (nothing is run)
   GET  /v1/models            a short list of models
   anything else under /v1/   a 404 in the API's error format
 
@@ -259,6 +263,36 @@ def new_id(prefix, n):
     return prefix + "".join(secrets.choice(ALNUM) for _ in range(n))
 
 
+def instance_of(schema, text, depth=0):
+    """A small value that fits a JSON Schema: what structured outputs return."""
+    if not isinstance(schema, dict) or depth > 16:
+        return text
+    if "enum" in schema and schema["enum"]:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf"):
+        if schema.get(key):
+            return instance_of(schema[key][0], text, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties") or {}
+        return {k: instance_of(v, text, depth + 1) for k, v in props.items()}
+    if kind == "array":
+        return [instance_of(schema.get("items"), text, depth + 1)]
+    if kind == "integer":
+        return 42
+    if kind == "number":
+        return 4.2
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return text
+
+
 class Answer:
     """The answer to one chat request, built from the request and a spec."""
 
@@ -287,6 +321,13 @@ class Answer:
             if isinstance(m, dict) and m.get("role") == "user":
                 said = text_of(m.get("content"))
         base = "You said: " + said
+        fmt = self.req.get("response_format")
+        if isinstance(fmt, dict) and fmt.get("type") == "json_object":
+            return [json.dumps({"answer": base})] * self.n
+        if isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+            js = fmt.get("json_schema")
+            schema = js.get("schema") if isinstance(js, dict) else None
+            return [json.dumps(instance_of(schema, base))] * self.n
         # Choices after the first say which they are, so order is testable.
         return [base] + ["%s (choice %d)" % (base, i)
                          for i in range(1, self.n)]
@@ -517,6 +558,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "param": None, "code": None}}, indent=4)
         elif path == "/v1/chat/completions" and self.command == "POST":
             self.chat(body)
+        elif path == "/v1/files" and self.command == "POST":
+            self.upload(body)
+        elif path == "/v1/batches" and self.command == "POST":
+            self.batch(body)
         elif path == "/v1/models" and self.command == "GET":
             self.send_json(200, {"object": "list", "data": [
                 {"id": m, "object": "model", "created": 1715367049,
@@ -526,6 +571,39 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "message": "Invalid URL (%s %s)" % (self.command, path),
                 "type": "invalid_request_error", "param": None,
                 "code": None}}, indent=4)
+
+    def upload(self, body):
+        """POST /v1/files (multipart): keep the file in DIR/files/ID."""
+        ctype = self.headers.get("content-type", "")
+        boundary = ctype.split("boundary=", 1)[-1].strip('"').encode()
+        content, purpose = b"", ""
+        for part in body.split(b"--" + boundary):
+            head, _, data = part.partition(b"\r\n\r\n")
+            data = data[:-2] if data.endswith(b"\r\n") else data
+            if b'name="file"' in head:
+                content = data
+            elif b'name="purpose"' in head:
+                purpose = data.decode("utf-8", "replace")
+        fid = new_id("file-", 24)
+        os.makedirs(os.path.join(self.server.state.dir, "files"), exist_ok=True)
+        with open(os.path.join(self.server.state.dir, "files", fid), "wb") as f:
+            f.write(content)
+        self.send_json(200, {"id": fid, "object": "file", "bytes": len(content),
+                             "created_at": int(time.time()),
+                             "filename": "batch.jsonl", "purpose": purpose})
+
+    def batch(self, body):
+        """POST /v1/batches: accept the batch; nothing is run."""
+        try:
+            req = json.loads(body)
+        except ValueError:
+            req = {}
+        self.send_json(200, {"id": new_id("batch_", 24), "object": "batch",
+                             "endpoint": req.get("endpoint"),
+                             "input_file_id": req.get("input_file_id"),
+                             "completion_window": req.get("completion_window"),
+                             "status": "validating",
+                             "created_at": int(time.time())})
 
     def control(self, path, body):
         state = self.server.state
