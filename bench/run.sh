@@ -73,11 +73,13 @@ mock_start() {
 	mdir=$out/mock
 	rm -rf "$mdir"
 	mkdir -p "$mdir"
-	python3 tests/mock/mock.py --port-file "$mdir/port" --dir "$mdir" "$@" \
-		>"$mdir/log" 2>&1 &
+	# --watch-pid: the server ends with this shell whatever happens.
+	python3 tests/mock/mock.py --port-file "$mdir/port" --dir "$mdir" \
+		--watch-pid $$ "$@" >"$mdir/log" 2>&1 &
 	MOCK_PID=$!
 	i=0
-	while [ ! -s "$mdir/port" ]; do
+	until [ -s "$mdir/port" ] &&
+		curl -sf -o /dev/null "http://127.0.0.1:$(cat "$mdir/port")/_mock/ping"; do
 		i=$((i + 1))
 		[ $i -lt 100 ] || die "the mock did not start (see $mdir/log)"
 		sleep 0.05
@@ -86,7 +88,6 @@ mock_start() {
 	OPENAI_BASE_URL=http://127.0.0.1:$MOCK_PORT/v1
 	OPENAI_API_KEY=sk-bench-mock-key
 	export OPENAI_BASE_URL OPENAI_API_KEY
-	curl -sf "$OPENAI_BASE_URL/models" >/dev/null || die "the mock does not answer"
 }
 
 # peak NAME INPUT CMD: one run of sh -c CMD under GNU time, appending
@@ -204,6 +205,11 @@ bench_throughput() {
 		-n "$COST_JQ" "$COST_JQ <$big" >&2
 	table times "$out/cost.json" --bytes "$bytes"
 	say
+	seq "$NRESP" | sed 's/^/Question /' >"$out/lines-$NRESP.txt"
+	seq "$NSMALL" | sed 's/^/Question /' >"$out/lines-$NSMALL.txt"
+	for n in $NSMALL $NRESP; do
+		peak gpt-msg "--each-line, $n lines" "gpt-msg --each-line <$out/lines-$n.txt"
+	done
 	for f in "$small" "$big"; do
 		n=$(basename "$f" .jsonl)
 		peak gpt-extract "$n" "gpt-extract <$f"
@@ -220,25 +226,31 @@ bench_many() {
 	say "## 4. $NREQ requests, ${LATENCY} ms latency, $CONC at once"
 	say
 	seq "$NREQ" | sed 's/^/Question /' | gpt-msg -m gpt-4o-mini --each-line >"$out/requests.jsonl"
-	# The same requests as curl's config file: one body per URL.
-	seq "$NREQ" | while read -r i; do
-		printf 'url = "%s"\ndata = "{\\"model\\":\\"gpt-4o-mini\\",\\"messages\\":[{\\"role\\":\\"user\\",\\"content\\":\\"Question %s\\"}]}"\nnext\n' \
-			"OPENAI_BASE_URL/chat/completions" "$i"
-	done >"$out/curl-many.tmpl"
 	CURL_XARGS="seq $NREQ | xargs -P $CONC -I{} curl -s -H 'Content-Type: application/json' -H \"Authorization: Bearer \$OPENAI_API_KEY\" -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Question {}\"}]}' \"\$OPENAI_BASE_URL/chat/completions\""
+	# The same requests as one curl config file (an operation per request,
+	# each with its headers), for curl's own --parallel.
 	curl_cfg() {
-		sed "s|OPENAI_BASE_URL|$OPENAI_BASE_URL|" "$out/curl-many.tmpl" >"$out/curl-many.cfg"
-		printf 'header = "Content-Type: application/json"\nheader = "Authorization: Bearer %s"\nsilent\n' \
-			"$OPENAI_API_KEY" >"$out/curl-many.head"
+		seq "$NREQ" | while read -r i; do
+			[ "$i" = 1 ] || echo next
+			printf 'url = "%s/chat/completions"\n' "$OPENAI_BASE_URL"
+			printf 'header = "Content-Type: application/json"\n'
+			printf 'header = "Authorization: Bearer %s"\n' "$OPENAI_API_KEY"
+			printf 'data = "{\\"model\\":\\"gpt-4o-mini\\",\\"messages\\":[{\\"role\\":\\"user\\",\\"content\\":\\"Question %s\\"}]}"\n' "$i"
+		done >"$out/curl-many.cfg"
 	}
-	CURL_PAR="curl --parallel --parallel-max $CONC -K $out/curl-many.head -K $out/curl-many.cfg"
-	if gpt-send --help 2>&1 | grep -q -- '-P'; then
+	CURL_PAR="curl -s --parallel --parallel-max $CONC -K $out/curl-many.cfg"
+	if gpt-send --help 2>&1 | grep -q -- '-P[, ]'; then
 		SEND="gpt-send -P $CONC <$out/requests.jsonl"
+		nsend=$NREQ
 		say "gpt-send has -P: measured as \`gpt-send -P $CONC\`."
 	else
-		SEND="head -n 50 $out/requests.jsonl | gpt-send"
-		say "**gpt-send has no -P yet**: measured sequential gpt-send on 50 requests (ideal 50 x ${LATENCY} ms = 5 s)."
+		nsend=50
+		head -n $nsend "$out/requests.jsonl" >"$out/requests-$nsend.jsonl"
+		SEND="gpt-send <$out/requests-$nsend.jsonl"
+		say "**gpt-send has no -P option**: it sends one request at a time, so it is measured on" \
+			"$nsend requests (the ideal is then $nsend x ${LATENCY} ms = $((nsend * LATENCY)) ms)."
 	fi
+	say "Ideal for $NREQ requests, $CONC at once: $((NREQ / CONC * LATENCY)) ms."
 	say
 	# The mock's own overhead: the same requests with no latency.
 	mock_start
@@ -246,12 +258,19 @@ bench_many() {
 	hyperfine --style basic --warmup 1 --runs 3 --export-json "$out/many0.json" \
 		-n "curl --parallel, no latency" "$CURL_PAR" \
 		-n "gpt-send, no latency" "$SEND" >&2
-	say "The mock's own overhead, with no latency:"
+	say "The mock's own overhead, with no latency ($NREQ requests for curl, $nsend for gpt-send):"
 	say
 	table times "$out/many0.json"
 	say
 	mock_start --latency-ms $LATENCY
 	curl_cfg
+	# Every client gets every answer (the mock answers "You said: Question N").
+	for c in "$SEND" "$CURL_XARGS" "node bench/sdk-many.mjs $NREQ $CONC" "$CURL_PAR"; do
+		n=$(sh -c "$c" | grep -o 'You said: Question [0-9]*' | sort -u | wc -l)
+		want=$NREQ
+		[ "$c" != "$SEND" ] || want=$nsend
+		[ "$n" = "$want" ] || die "many: $n answers of $want from: $c"
+	done
 	hyperfine --style basic --warmup 1 --runs 3 --export-json "$out/many.json" \
 		-n "gpt-send" "$SEND" \
 		-n "xargs -P $CONC curl" "$CURL_XARGS" \
@@ -259,10 +278,11 @@ bench_many() {
 		-n "curl --parallel --parallel-max $CONC" "$CURL_PAR" >&2
 	table times "$out/many.json"
 	say
-	peak gpt-send "$NREQ requests" "$SEND"
+	peak gpt-send "$nsend requests" "$SEND"
 	peak "node openai SDK" "$NREQ requests" "node bench/sdk-many.mjs $NREQ $CONC"
 	peak "curl --parallel" "$NREQ requests" "$CURL_PAR"
-	peak gpt-msg "--each-line, $NREQ lines" "seq $NREQ | sed 's/^/Question /' | gpt-msg -m gpt-4o-mini --each-line"
+	seq "$NREQ" | sed 's/^/Question /' >"$out/lines.txt"
+	peak gpt-msg "--each-line, $NREQ lines" "gpt-msg -m gpt-4o-mini --each-line <$out/lines.txt"
 	mock_stop
 }
 

@@ -15,6 +15,11 @@ import json
 import sys
 
 
+def cell(s):
+    """A command in a table cell: a | would end the cell."""
+    return s.replace("|", "\\|")
+
+
 def ms(s):
     return "%.2f" % (s * 1000) if s < 10 else "%.0f" % (s * 1000)
 
@@ -25,7 +30,7 @@ def times(path, nbytes=None, base=None):
     for r in res:
         if base is not None and r["command"] == base:
             ref = r
-    head = "| command | median ms | mean ± sd ms | min ms | max ms | runs | vs %s |" % ref["command"]
+    head = "| command | median ms | mean ± sd ms | min ms | max ms | runs | vs %s |" % cell(ref["command"])
     sep = "|---|--:|--:|--:|--:|--:|--:|"
     if nbytes:
         head += " MB/s |"
@@ -34,7 +39,7 @@ def times(path, nbytes=None, base=None):
     print(sep)
     for r in res:
         row = "| `%s` | %s | %s ± %s | %s | %s | %d | %.2fx |" % (
-            r["command"], ms(r["median"]), ms(r["mean"]), ms(r["stddev"] or 0),
+            cell(r["command"]), ms(r["median"]), ms(r["mean"]), ms(r["stddev"] or 0),
             ms(r["min"]), ms(r["max"]), len(r["times"]), r["median"] / ref["median"])
         if nbytes:
             row += " %.1f |" % (nbytes / 1e6 / r["median"])
@@ -48,7 +53,7 @@ def mem(path):
         f = line.rstrip("\n").split("\t")
         if len(f) != 4:
             continue
-        print("| `%s` | %s | %.1f | %s |" % (f[0], f[1], int(f[2]) / 1024, f[3]))
+        print("| `%s` | %s | %.1f | %s |" % (cell(f[0]), cell(f[1]), int(f[2]) / 1024, f[3]))
 
 
 def main():
