@@ -32,7 +32,7 @@ sections=${*:-e2e startup throughput many stream memory}
 if [ $quick = 1 ]; then
 	NRESP=2000 NSMALL=200 NREQ=100 CONC=10 RUNS_FAST=20 RUNS_SLOW=2 WARM=1
 else
-	NRESP=200000 NSMALL=20000 NREQ=1000 CONC=50 RUNS_FAST=200 RUNS_SLOW=5 WARM=3
+	NRESP=200000 NSMALL=20000 NREQ=1000 CONC=50 RUNS_FAST=200 RUNS_SLOW=3 WARM=3
 fi
 LATENCY=100
 
@@ -116,7 +116,8 @@ bench_e2e() {
 	c=$(node bench/sdk-one.mjs)
 	[ "$a" = "$b" ] && [ "$b" = "$c" ] ||
 		die "e2e: the three answers differ: '$a' '$b' '$c'"
-	hyperfine --style basic --warmup $WARM --runs $RUNS_FAST \
+	# Node's start takes ~0.3 s a run: half the runs of the others.
+	hyperfine --style basic --warmup $WARM --runs $((RUNS_FAST / 2)) \
 		--export-json "$out/e2e.json" \
 		-n 'gpt-msg | gpt-send | gpt-extract' \
 		'gpt-msg -m gpt-4o -s "You are an assistant." Hello! </dev/null | gpt-send | gpt-extract' \
@@ -307,6 +308,24 @@ bench_memory() {
 	say
 }
 
+# The machine and the versions compared, first in summary.md.
+cur=env
+{
+	echo "## Machine"
+	echo
+	echo "- $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p'))," \
+		"$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') of memory," \
+		"Linux $(uname -r)"
+	echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- gpt-tools at $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+		"built with $(${CC:-cc} --version | head -1)"
+	echo "- $(jq --version), $(curl --version | head -1 | cut -d' ' -f1-2)," \
+		"node $(node --version), openai SDK $(node -p 'require("./bench/node_modules/openai/package.json").version')," \
+		"$(python3 --version) (the mock), $(hyperfine --version)"
+	echo
+} >"$out/summary-env.md"
+cat "$out/summary-env.md"
+
 for s in $sections; do
 	cur=$s
 	: >"$out/summary-$s.md"
@@ -322,7 +341,7 @@ for s in $sections; do
 	esac
 done
 cur=none
-for s in e2e startup throughput many stream memory; do
+for s in env e2e startup throughput many stream memory; do
 	if [ -s "$out/summary-$s.md" ]; then cat "$out/summary-$s.md"; fi
 done >"$out/summary.md"
 echo "bench: tables in $out/summary.md" >&2
