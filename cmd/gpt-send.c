@@ -23,6 +23,7 @@
 #include <jv.h>
 
 #include "apikey.h"
+#include "batchout.h"
 #include "buf.h"
 #include "exitcode.h"
 #include "http.h"
@@ -31,6 +32,7 @@
 #include "num.h"
 #include "outfile.h"
 #include "redact.h"
+#include "request.h"
 #include "retry.h"
 #include "shape.h"
 #include "sse.h"
@@ -40,7 +42,6 @@
 
 #define DEFAULT_BASE_URL "https://api.openai.com/v1"
 #define CHAT_PATH "/chat/completions"
-#define BATCH_URL "/v1/chat/completions"
 #define DEFAULT_MAX_BYTES ((size_t)64 << 20)
 #define DEFAULT_CONNECT_TIMEOUT 5.0
 #define DEFAULT_TIMEOUT 600.0
@@ -76,9 +77,7 @@ struct run {
 /* One input item. */
 struct item {
 	char where[128];          /* "<stdin>:3" or "<stdin>:3 (custom_id)" */
-	jv custom_id;             /* a string for a batch line, else invalid */
-	int stream;               /* the request asks for a stream */
-	char *body;               /* the request JSON sent */
+	struct request req;       /* what is sent */
 };
 
 /* One attempt at sending an item: what the response callbacks gather. */
@@ -194,54 +193,6 @@ rng_seed(struct run *r)
 		r->rng = 1;
 }
 
-/* A string field of an object (borrowed), or NULL; valid while v is held. */
-static const char *
-str_field(jv v, const char *key, jv *hold)
-{
-	*hold = jv_get_kind(v) == JV_KIND_OBJECT ?
-	    jv_object_get(jv_copy(v), jv_string(key)) : jv_invalid();
-	return jv_get_kind(*hold) == JV_KIND_STRING ? jv_string_value(*hold) : NULL;
-}
-
-/* The "error" object of v (borrowed), or jv_invalid(). */
-static jv
-error_object(jv v)
-{
-	jv e;
-
-	if (jv_get_kind(v) != JV_KIND_OBJECT)
-		return jv_invalid();
-	e = jv_object_get(jv_copy(v), jv_string("error"));
-	if (jv_get_kind(e) == JV_KIND_OBJECT)
-		return e;
-	jv_free(e);
-	return jv_invalid();
-}
-
-/* "code: message" of an API error body (borrowed) into out. */
-static void
-describe_error(jv body, char *out, size_t n)
-{
-	jv e = error_object(body), hc, ht, hm;
-	const char *code, *type, *msg;
-
-	code = str_field(e, "code", &hc);
-	type = str_field(e, "type", &ht);
-	msg = str_field(e, "message", &hm);
-	if (code == NULL)
-		code = type;
-	if (jv_get_kind(e) != JV_KIND_OBJECT)
-		snprintf(out, n, "error body without an error object");
-	else if (code != NULL)
-		snprintf(out, n, "%s: %s", code, msg != NULL ? msg : "(no message)");
-	else
-		snprintf(out, n, "%s", msg != NULL ? msg : "(no message)");
-	jv_free(hc);
-	jv_free(ht);
-	jv_free(hm);
-	jv_free(e);
-}
-
 /* " (request ID)" when the answer named one, else "". */
 static const char *
 request_note(const struct http_resp *resp, char *buf, size_t n)
@@ -273,38 +224,11 @@ static jv
 batch_answer(struct run *r, const struct item *it, long status,
     const struct http_resp *resp, jv body)
 {
-	jv line = jv_object(), res = jv_object();
 	char id[48];
 
-	snprintf(id, sizeof(id), "batch_req_%016llx%08llx",
-	    (unsigned long long)rng_next(r), (unsigned long long)(rng_next(r) >> 32));
-	res = jv_object_set(res, jv_string("status_code"), jv_number((double)status));
-	res = jv_object_set(res, jv_string("request_id"), resp != NULL &&
-	    resp->request_id != NULL ? jv_string(resp->request_id) : jv_null());
-	res = jv_object_set(res, jv_string("body"), body);
-	line = jv_object_set(line, jv_string("id"), jv_string(id));
-	line = jv_object_set(line, jv_string("custom_id"), jv_copy(it->custom_id));
-	line = jv_object_set(line, jv_string("response"), res);
-	line = jv_object_set(line, jv_string("error"), jv_null());
-	return line;
-}
-
-/* A Batch API output line for an item that got no usable HTTP answer. */
-static jv
-batch_failure(struct run *r, const struct item *it, const char *code, const char *msg)
-{
-	jv line = jv_object(), e = jv_object();
-	char id[48];
-
-	snprintf(id, sizeof(id), "batch_req_%016llx%08llx",
-	    (unsigned long long)rng_next(r), (unsigned long long)(rng_next(r) >> 32));
-	e = jv_object_set(e, jv_string("code"), jv_string(code));
-	e = jv_object_set(e, jv_string("message"), jv_string(msg));
-	line = jv_object_set(line, jv_string("id"), jv_string(id));
-	line = jv_object_set(line, jv_string("custom_id"), jv_copy(it->custom_id));
-	line = jv_object_set(line, jv_string("response"), jv_null());
-	line = jv_object_set(line, jv_string("error"), e);
-	return line;
+	batchout_id(id, sizeof(id), rng_next(r), rng_next(r));
+	return batchout_answer(id, jv_copy(it->req.custom_id), status,
+	    resp->request_id, body);
 }
 
 /* An item ends without a usable answer: report it, and for a batch line say so on the output. */
@@ -312,109 +236,45 @@ static void
 fail_item(struct run *r, const struct item *it, int code, const char *batch_code,
     const char *msg)
 {
+	char id[48];
+
 	item_warn(r, it, "%s", msg);
-	if (jv_is_valid(it->custom_id))
-		write_line(r, batch_failure(r, it, batch_code, msg));
+	if (jv_is_valid(it->req.custom_id)) {
+		batchout_id(id, sizeof(id), rng_next(r), rng_next(r));
+		write_line(r, batchout_failure(id, jv_copy(it->req.custom_id), batch_code, msg));
+	}
 	worse(r, code);
 }
 
 /* ---- the request ---- */
 
 /*
- * Check item v (consumed) and make the body to send.  Returns 0, or -1
- * when the item was refused (reported, nothing sent).
+ * Check item v (consumed) and make the body to send into it->req.
+ * Returns 0, or -1 when the item was refused (reported, nothing sent).
  */
 static int
 prepare(struct run *r, struct item *it, jv v)
 {
-	enum shape s = shape_of(v);
-	jv body, m, st, hold;
-	const char *method, *url;
+	struct gpt_err err;
+	size_t n = strlen(it->where);
+	int rc = request_prepare(v, r->o.model, r->o.stream, &it->req, &err);
+	int batch = jv_is_valid(it->req.custom_id);
 
-	if (s == SHAPE_BATCH_IN) {
-		it->custom_id = shape_custom_id(v);
-		snprintf(it->where + strlen(it->where), sizeof(it->where) - strlen(it->where),
-		    " (%s)", jv_string_value(it->custom_id));
-		if (jv_object_has(jv_copy(r->seen_ids), jv_copy(it->custom_id))) {
-			fail_item(r, it, GPT_EXIT_DATA, "duplicate_custom_id",
-			    "duplicate custom_id: not sent");
-			jv_free(v);
-			return -1;
-		}
-		r->seen_ids = jv_object_set(r->seen_ids, jv_copy(it->custom_id), jv_true());
-		method = str_field(v, "method", &hold);
-		if (method == NULL || strcmp(method, "POST") != 0) {
-			jv_free(hold);
-			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
-			    "batch line method is not POST: not sent");
-			jv_free(v);
-			return -1;
-		}
-		jv_free(hold);
-		url = str_field(v, "url", &hold);
-		if (url == NULL || strcmp(url, BATCH_URL) != 0) {
-			jv_free(hold);
-			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
-			    "batch line url is not " BATCH_URL ": not sent");
-			jv_free(v);
-			return -1;
-		}
-		jv_free(hold);
-		body = shape_payload(v);
-		jv_free(v);
-		if (shape_of(body) != SHAPE_REQUEST) {
-			jv_free(body);
-			fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
-			    "batch line body is not a chat completion request: not sent");
-			return -1;
-		}
-	} else if (s == SHAPE_REQUEST) {
-		body = v;
-	} else {
-		char msg[128];
-
-		if (s == SHAPE_UNKNOWN)
-			snprintf(msg, sizeof(msg), "not a chat completion request: not sent");
-		else
-			snprintf(msg, sizeof(msg), "a %s, not a request: not sent", shape_name(s));
-		fail_item(r, it, GPT_EXIT_DATA, "invalid_request", msg);
-		jv_free(v);
+	if (batch)
+		snprintf(it->where + n, sizeof(it->where) - n, " (%s)",
+		    jv_string_value(it->req.custom_id));
+	if (rc < 0) {
+		fail_item(r, it, err.code, it->req.fail_code, err.msg);
 		return -1;
 	}
-
-	if (r->o.model != NULL)
-		body = jv_object_set(body, jv_string("model"), jv_string(r->o.model));
-	m = jv_object_get(jv_copy(body), jv_string("model"));
-	if (jv_get_kind(m) != JV_KIND_STRING || jv_string_length_bytes(jv_copy(m)) == 0) {
-		jv_free(m);
-		jv_free(body);
-		fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
-		    "request has no model (use -m): not sent");
+	if (!batch)
+		return 0;
+	if (jv_object_has(jv_copy(r->seen_ids), jv_copy(it->req.custom_id))) {
+		fail_item(r, it, GPT_EXIT_DATA, "duplicate_custom_id",
+		    "duplicate custom_id: not sent");
 		return -1;
 	}
-	jv_free(m);
-	if (r->o.stream && !jv_is_valid(it->custom_id)) {
-		st = jv_object_get(jv_copy(body), jv_string("stream_options"));
-		if (jv_get_kind(st) != JV_KIND_OBJECT) {
-			jv_free(st);
-			st = jv_object();
-		}
-		st = jv_object_set(st, jv_string("include_usage"), jv_true());
-		body = jv_object_set(body, jv_string("stream"), jv_true());
-		body = jv_object_set(body, jv_string("stream_options"), st);
-	}
-	st = jv_object_get(jv_copy(body), jv_string("stream"));
-	it->stream = jv_get_kind(st) == JV_KIND_TRUE;
-	jv_free(st);
-	if (it->stream && jv_is_valid(it->custom_id)) {
-		jv_free(body);
-		fail_item(r, it, GPT_EXIT_DATA, "invalid_request",
-		    "batch line asks for a stream, which the Batch API does not do: not sent");
-		return -1;
-	}
-	hold = jv_dump_string(body, 0);
-	it->body = xstrdup(jv_string_value(hold));
-	jv_free(hold);
+	r->seen_ids = jv_object_set(r->seen_ids, jv_copy(it->req.custom_id), jv_true());
 	return 0;
 }
 
@@ -441,7 +301,7 @@ make_headers(const struct run *r, const struct item *it, int retry_count, int re
 		free(auth);
 	}
 	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, it->stream ? "Accept: text/event-stream" :
+	h = curl_slist_append(h, it->req.stream ? "Accept: text/event-stream" :
 	    "Accept: application/json");
 	h = curl_slist_append(h, "User-Agent: gpt-tools/" GPT_VERSION);
 	if (org != NULL && *org != '\0' && strpbrk(org, "\r\n") == NULL) {
@@ -469,7 +329,7 @@ dry_run(struct run *r, const struct item *it)
 		for (p = h; p != NULL; p = p->next)
 			fprintf(r->out, "%s\n", p->data);
 		fprintf(r->out, "\n");
-		if (jsonout_write_raw(r->out, it->body, strlen(it->body)) < 0) {
+		if (jsonout_write_raw(r->out, it->req.body, strlen(it->req.body)) < 0) {
 			r->out_gone = 1;
 			r->out_errno = errno;
 		}
@@ -505,10 +365,10 @@ on_event(void *arg, const char *event, const char *data, size_t len)
 			a->bad_data = 1;
 		return 1;
 	}
-	e = error_object(v);
+	e = apierr_object(v);
 	if (jv_is_valid(e) || a->api_error) {
 		a->api_error = 1;
-		describe_error(v, a->errmsg, sizeof(a->errmsg));
+		apierr_describe(v, a->errmsg, sizeof(a->errmsg));
 		jv_free(e);
 		write_line(a->r, v);
 		return 1;
@@ -529,7 +389,7 @@ on_body(void *arg, const char *p, size_t n, struct http_resp *resp)
 	struct gpt_err err;
 	int rc;
 
-	if (a->sse == NULL && a->body.len == 0 && a->it->stream &&
+	if (a->sse == NULL && a->body.len == 0 && a->it->req.stream &&
 	    resp->status >= 200 && resp->status < 300 && resp->content_type != NULL &&
 	    strncasecmp(resp->content_type, "text/event-stream", 17) == 0)
 		a->sse = sse_new(a->r->o.max_bytes);
@@ -601,10 +461,10 @@ settle_answer(struct run *r, struct item *it, struct attempt *a,
 		fail_item(r, it, GPT_EXIT_NOANSWER, "invalid_response", msg);
 		return 1;
 	}
-	e = error_object(v);
+	e = apierr_object(v);
 	if (resp->status < 300 && !jv_is_valid(e)) {
 		jv_free(e);
-		if (jv_is_valid(it->custom_id))
+		if (jv_is_valid(it->req.custom_id))
 			v = batch_answer(r, it, resp->status, resp, v);
 		write_line(r, v);
 		return 1;
@@ -620,10 +480,10 @@ api_error(struct run *r, struct item *it, struct http_resp *resp, jv body, const
 {
 	char msg[1024], note[300];
 
-	describe_error(body, msg, sizeof(msg));
+	apierr_describe(body, msg, sizeof(msg));
 	item_warn(r, it, "HTTP %ld %s%s%s", resp->status, msg,
 	    request_note(resp, note, sizeof(note)), extra);
-	if (jv_is_valid(it->custom_id))
+	if (jv_is_valid(it->req.custom_id))
 		body = batch_answer(r, it, resp->status, resp, body);
 	write_line(r, body);
 	worse(r, GPT_EXIT_API);
@@ -677,14 +537,13 @@ attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp 
 	struct gpt_err err;
 	struct curl_slist *hdrs;
 	int settled = 0, rc;
-	jv e;
 
 	memset(&a, 0, sizeof(a));
 	a.r = r;
 	a.it = it;
 	buf_init(&a.body, r->o.max_bytes);
 	hdrs = make_headers(r, it, retries_done, 0);
-	rc = http_post(r->http, r->url, hdrs, it->body, strlen(it->body), on_body, &a,
+	rc = http_post(r->http, r->url, hdrs, it->req.body, strlen(it->req.body), on_body, &a,
 	    resp, &err);
 	curl_slist_free_all(hdrs);
 	*errbody = hold[0] = hold[1] = jv_invalid();
@@ -714,10 +573,8 @@ attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp 
 		rin->should_retry = resp->should_retry;
 		rin->retry_after_ms = resp->retry_after_ms;
 		rin->retry_after = resp->retry_after;
-		e = error_object(*errbody);
-		rin->error_code = str_field(e, "code", &hold[0]);
-		rin->error_type = str_field(e, "type", &hold[1]);
-		jv_free(e);
+		apierr_code_type(*errbody, &rin->error_code, &rin->error_type,
+		    &hold[0], &hold[1]);
 	} else
 		rin->transient = resp->fail == HTTP_TRANSIENT;
 	rin->retries_done = retries_done;
@@ -738,7 +595,7 @@ send_item(struct run *r, struct item *it)
 	double delay, t = r->o.timeout;
 	int n;
 
-	if (it->stream)
+	if (it->req.stream)
 		http_set_timeouts(r->http, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
 	else
 		http_set_timeouts(r->http, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
@@ -967,7 +824,7 @@ send_input(struct run *r, int fd, const char *name)
 			continue;
 		}
 		memset(&it, 0, sizeof(it));
-		it.custom_id = jv_invalid();
+		it.req.custom_id = jv_invalid();
 		snprintf(it.where, sizeof(it.where), "%s:%lu", name, jsonin_last(in)->line);
 		if (prepare(r, &it, v) == 0) {
 			if (r->o.dry_run)
@@ -975,8 +832,7 @@ send_input(struct run *r, int fd, const char *name)
 			else
 				send_item(r, &it);
 		}
-		jv_free(it.custom_id);
-		free(it.body);
+		request_release(&it.req);
 	}
 	jsonin_free(in);
 }
