@@ -61,13 +61,24 @@ struct opts {
 	int nfiles;
 };
 
+/*
+ * Where an item is, for messages: its custom_id, else its line; made
+ * into text only when a message is given, not for every item.
+ */
+struct where {
+	const char *name;       /* "<stdin>" or a path */
+	unsigned long line;
+	jv id;                  /* the custom_id (borrowed), or no string */
+	int choice;             /* the choice to name, or -1 */
+};
+
 struct run {
 	const struct opts *o;
 	struct jqrun *jq;
 	struct extract_stream *st;
 	int live;               /* print the deltas of a stream as they come */
 	int live_open;          /* content begun: a newline is owed */
-	char stream_where[256]; /* the item that began the stream */
+	struct where stream_where; /* the chunk that began the stream */
 	int status;
 	int write_errno;        /* stdout failed: stop */
 };
@@ -357,30 +368,35 @@ emit(struct run *r, jv id, jv v)
 	jv_free(v);
 }
 
-/* Where an item is, for messages: its custom_id, else its line. */
-static void
-item_where(char *buf, size_t n, jv id, const char *name, unsigned long line)
+static const char *
+where_text(const struct where *w)
 {
-	if (jv_get_kind(id) == JV_KIND_STRING)
-		snprintf(buf, n, "%s", jv_string_value(id));
-	else if (strcmp(name, "<stdin>") == 0)
-		snprintf(buf, n, "line %lu", line);
+	static char buf[600];
+	int n;
+
+	if (jv_get_kind(w->id) == JV_KIND_STRING)
+		n = snprintf(buf, sizeof(buf), "%s", jv_string_value(w->id));
+	else if (strcmp(w->name, "<stdin>") == 0)
+		n = snprintf(buf, sizeof(buf), "line %lu", w->line);
 	else
-		snprintf(buf, n, "%s:%lu", name, line);
+		n = snprintf(buf, sizeof(buf), "%s:%lu", w->name, w->line);
+	if (w->choice >= 0 && n >= 0 && (size_t)n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, ": choice %d", w->choice);
+	return buf;
 }
 
 static void
-report_api_error(struct run *r, jv body, const char *where)
+report_api_error(struct run *r, jv body, const struct where *w)
 {
 	char text[600];
 
 	extract_api_error(body, text, sizeof(text));
-	warnx("%s: %s", where, text);
+	warnx("%s: %s", where_text(w), text);
 	fail_status(r, GPT_EXIT_API);
 }
 
 static void
-run_filter(struct run *r, jv resp, jv id, const char *where)
+run_filter(struct run *r, jv resp, const struct where *w)
 {
 	struct gpt_err e;
 	jv out;
@@ -388,16 +404,16 @@ run_filter(struct run *r, jv resp, jv id, const char *where)
 
 	jqrun_start(r->jq, jv_copy(resp));
 	while ((k = jqrun_next(r->jq, &out, &e)) == 1)
-		emit(r, id, out);
+		emit(r, w->id, out);
 	if (k < 0) {
-		warnx("%s: %s", where, e.msg);
+		warnx("%s: %s", where_text(w), e.msg);
 		fail_status(r, GPT_EXIT_DATA);
 	}
 }
 
 /* The text of choice as JSON, when it is there and not known to be cut. */
 static void
-print_json(struct run *r, jv choice, jv id, const char *where)
+print_json(struct run *r, jv choice, const struct where *w)
 {
 	jv content = extract_content(choice), f, v;
 	struct gpt_err e;
@@ -412,9 +428,9 @@ print_json(struct run *r, jv choice, jv id, const char *where)
 	jv_free(f);
 	if (!cut) {
 		if (extract_parse_json(content, &v, &e) == 0)
-			emit(r, id, v);
+			emit(r, w->id, v);
 		else {
-			warnx("%s: %s", where, e.msg);
+			warnx("%s: %s", where_text(w), e.msg);
 			fail_status(r, GPT_EXIT_DATA);
 		}
 	}
@@ -422,30 +438,30 @@ print_json(struct run *r, jv choice, jv id, const char *where)
 }
 
 static void
-print_content(struct run *r, jv choice, jv id, const char *where)
+print_content(struct run *r, jv choice, const struct where *w)
 {
 	jv content = extract_content(choice), calls;
 
 	if (jv_get_kind(content) != JV_KIND_NULL) {
-		emit(r, id, content);
+		emit(r, w->id, content);
 		return;
 	}
 	jv_free(content);
 	if (r->o->verbose) {
 		calls = extract_tool_calls(choice);
-		warnx("%s: no text (tool calls: %d)", where,
+		warnx("%s: no text (tool calls: %d)", where_text(w),
 		    jv_array_length(calls));
 	}
 }
 
 /* Refusals and cut-off answers: said on stderr, failures under --complete. */
 static void
-check_choice(struct run *r, jv choice, const char *where)
+check_choice(struct run *r, jv choice, const struct where *w)
 {
 	jv refusal = extract_refusal(choice), f;
 
 	if (jv_is_valid(refusal)) {
-		warnx("%s: refusal: %s", where, jv_string_value(refusal));
+		warnx("%s: refusal: %s", where_text(w), jv_string_value(refusal));
 		if (r->o->complete)
 			fail_status(r, GPT_EXIT_INCOMPLETE);
 	}
@@ -454,7 +470,7 @@ check_choice(struct run *r, jv choice, const char *where)
 		return;
 	f = extract_finish_reason(choice);
 	if (extract_cut_off(f)) {
-		warnx("%s: the answer is incomplete: finish_reason %s", where,
+		warnx("%s: the answer is incomplete: finish_reason %s", where_text(w),
 		    jv_get_kind(f) == JV_KIND_STRING ? jv_string_value(f) :
 		    "missing");
 		fail_status(r, GPT_EXIT_INCOMPLETE);
@@ -463,24 +479,24 @@ check_choice(struct run *r, jv choice, const char *where)
 }
 
 static void
-print_choice(struct run *r, jv choice, jv id, const char *where, int live)
+print_choice(struct run *r, jv choice, const struct where *w, int live)
 {
 	switch (r->o->what) {
 	case WHAT_CONTENT:
 		if (!live)
-			print_content(r, choice, id, where);
+			print_content(r, choice, w);
 		break;
 	case WHAT_FINISH_REASON:
-		emit(r, id, extract_finish_reason(choice));
+		emit(r, w->id, extract_finish_reason(choice));
 		break;
 	case WHAT_JSON:
-		print_json(r, choice, id, where);
+		print_json(r, choice, w);
 		break;
 	case WHAT_MESSAGE:
-		emit(r, id, extract_message(choice));
+		emit(r, w->id, extract_message(choice));
 		break;
 	case WHAT_TOOL_CALLS:
-		emit(r, id, extract_tool_calls(choice));
+		emit(r, w->id, extract_tool_calls(choice));
 		break;
 	case WHAT_FILTER:
 	case WHAT_USAGE:
@@ -493,38 +509,36 @@ print_choice(struct run *r, jv choice, jv id, const char *where, int live)
  * printed already, as its chunks came.
  */
 static void
-handle_response(struct run *r, jv resp, jv id, const char *where, int live)
+handle_response(struct run *r, jv resp, const struct where *w, int live)
 {
 	const struct opts *o = r->o;
+	struct where cw = *w;
 	struct gpt_err e;
-	char cwhere[300];
-	jv choices;
+	jv choices, ci;
 
 	/* A filter and --usage need no choices, except to check them. */
 	if (o->what == WHAT_FILTER)
-		run_filter(r, resp, id, where);
+		run_filter(r, resp, w);
 	else if (o->what == WHAT_USAGE)
-		emit(r, id, extract_usage(resp));
+		emit(r, w->id, extract_usage(resp));
 	if ((o->what == WHAT_FILTER || o->what == WHAT_USAGE) && !o->complete)
 		return;
 	if (extract_choices(resp, o->what == WHAT_FILTER ? -1 : o->choice,
 	    &choices, &e) < 0) {
-		warnx("%s: %s", where, e.msg);
+		warnx("%s: %s", where_text(w), e.msg);
 		fail_status(r, GPT_EXIT_DATA);
 		return;
 	}
 	jv_array_foreach(choices, i, choice) {
+		/* Name the choice in messages when it is not the only one asked. */
 		if (o->choice != 0 && o->what != WHAT_FILTER) {
-			jv ci = jv_object_get(jv_copy(choice), jv_string("index"));
-
-			snprintf(cwhere, sizeof(cwhere), "%s: choice %d", where,
-			    jv_get_kind(ci) == JV_KIND_NUMBER ?
-			    (int)jv_number_value(ci) : i);
+			ci = jv_object_get(jv_copy(choice), jv_string("index"));
+			cw.choice = jv_get_kind(ci) == JV_KIND_NUMBER ?
+			    (int)jv_number_value(ci) : i;
 			jv_free(ci);
-		} else
-			snprintf(cwhere, sizeof(cwhere), "%s", where);
-		print_choice(r, choice, id, cwhere, live);
-		check_choice(r, choice, cwhere);
+		}
+		print_choice(r, choice, &cw, live);
+		check_choice(r, choice, &cw);
 		jv_free(choice);
 	}
 	jv_free(choices);
@@ -542,7 +556,7 @@ stream_end(struct run *r)
 		putchar('\n');
 	r->live_open = 0;
 	resp = extract_stream_finish(r->st);
-	handle_response(r, resp, jv_null(), r->stream_where, r->live);
+	handle_response(r, resp, &r->stream_where, r->live);
 	jv_free(resp);
 	flush_out(r);
 }
@@ -571,20 +585,16 @@ live_chunk(struct run *r, jv chunk)
 }
 
 static void
-handle_chunk(struct run *r, jv chunk, const char *name, unsigned long line)
+handle_chunk(struct run *r, jv chunk, const struct where *w)
 {
 	struct gpt_err e;
 
 	if (!extract_stream_continues(r->st, chunk))
 		stream_end(r);
 	if (!extract_stream_active(r->st))
-		item_where(r->stream_where, sizeof(r->stream_where), jv_null(),
-		    name, line);
+		r->stream_where = *w;
 	if (extract_stream_add(r->st, chunk, &e) < 0) {
-		char where[256];
-
-		item_where(where, sizeof(where), jv_null(), name, line);
-		warnx("%s: %s", where, e.msg);
+		warnx("%s: %s", where_text(w), e.msg);
 		fail_status(r, GPT_EXIT_DATA);
 		return;
 	}
@@ -593,19 +603,19 @@ handle_chunk(struct run *r, jv chunk, const char *name, unsigned long line)
 }
 
 static void
-handle_batch_out(struct run *r, jv line, jv id, const char *where)
+handle_batch_out(struct run *r, jv line, const struct where *w)
 {
 	jv payload = shape_payload(line);
 
 	switch (shape_of(payload)) {
 	case SHAPE_RESPONSE:
-		handle_response(r, payload, id, where, 0);
+		handle_response(r, payload, w, 0);
 		break;
 	case SHAPE_ERROR:
-		report_api_error(r, payload, where);
+		report_api_error(r, payload, w);
 		break;
 	default:
-		warnx("%s: a batch output line without a response body", where);
+		warnx("%s: a batch output line without a response body", where_text(w));
 		fail_status(r, GPT_EXIT_DATA);
 		break;
 	}
@@ -617,40 +627,38 @@ static void
 handle_item(struct run *r, jv v, const char *name, unsigned long line)
 {
 	enum shape s = shape_of(v);
-	char where[256];
-	jv id;
+	struct where w = { name, line, jv_null(), -1 };
 
 	if (s == SHAPE_CHUNK) {
-		handle_chunk(r, v, name, line);
+		handle_chunk(r, v, &w);
 		jv_free(v);
 		return;
 	}
 	stream_end(r);
-	id = shape_custom_id(v);
-	item_where(where, sizeof(where), id, name, line);
+	w.id = shape_custom_id(v);
 	switch (s) {
 	case SHAPE_RESPONSE:
-		handle_response(r, v, id, where, 0);
+		handle_response(r, v, &w, 0);
 		break;
 	case SHAPE_BATCH_OUT:
-		handle_batch_out(r, v, id, where);
+		handle_batch_out(r, v, &w);
 		break;
 	case SHAPE_ERROR:
-		report_api_error(r, v, where);
+		report_api_error(r, v, &w);
 		break;
 	case SHAPE_REQUEST:
 	case SHAPE_BATCH_IN:
 		warnx("%s: a %s, not a response: send it with gpt-send first",
-		    where, shape_name(s));
+		    where_text(&w), shape_name(s));
 		fail_status(r, GPT_EXIT_DATA);
 		break;
 	default:
 		warnx("%s: not a response (a chat.completion, a chunk, an error"
-		    " body or a batch output line)", where);
+		    " body or a batch output line)", where_text(&w));
 		fail_status(r, GPT_EXIT_DATA);
 		break;
 	}
-	jv_free(id);
+	jv_free(w.id);
 	jv_free(v);
 	flush_out(r);
 }

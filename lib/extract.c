@@ -11,20 +11,54 @@
 #include "jsonin.h"
 #include "xalloc.h"
 
+/*
+ * The keys looked up in every item, each made once: a jv string keeps
+ * its hash, so a lookup then costs no allocation, copy or rehash.
+ */
+enum key {
+	K_AUDIO, K_CHOICES, K_CONTENT, K_DELTA, K_ERROR, K_FINISH_REASON, K_ID,
+	K_INDEX, K_LOGPROBS, K_MESSAGE, K_REFUSAL, K_ROLE, K_TOOL_CALLS, K_USAGE,
+	K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+	"audio", "choices", "content", "delta", "error", "finish_reason", "id",
+	"index", "logprobs", "message", "refusal", "role", "tool_calls", "usage"
+};
+
+static jv keys[K_COUNT];	/* zeroed: jv_invalid() until first used */
+
+static jv
+key(enum key k)
+{
+	if (jv_get_kind(keys[k]) != JV_KIND_STRING)
+		keys[k] = jv_string(key_names[k]);
+	return jv_copy(keys[k]);
+}
+
 /* v[key] (v borrowed), or jv_invalid() when v is not an object. */
 static jv
-get(jv v, const char *key)
+get(jv v, enum key k)
 {
 	if (jv_get_kind(v) != JV_KIND_OBJECT)
 		return jv_invalid();
-	return jv_object_get(jv_copy(v), jv_string(key));
+	return jv_object_get(jv_copy(v), key(k));
+}
+
+/* As get, for a key named at run time. */
+static jv
+get_s(jv v, const char *name)
+{
+	if (jv_get_kind(v) != JV_KIND_OBJECT)
+		return jv_invalid();
+	return jv_object_get(jv_copy(v), jv_string(name));
 }
 
 /* v[key] (v borrowed), or jv_null() when absent or v is not an object. */
 static jv
-get_or_null(jv v, const char *key)
+get_or_null(jv v, enum key k)
 {
-	jv x = get(v, key);
+	jv x = get(v, k);
 
 	if (!jv_is_valid(x)) {
 		jv_free(x);
@@ -56,7 +90,7 @@ as_index(jv v, long max)
 int
 extract_choices(jv resp, long index, jv *out, struct gpt_err *err)
 {
-	jv choices = get(resp, "choices"), c, ci, found = jv_invalid();
+	jv choices = get(resp, K_CHOICES), c, ci, found = jv_invalid();
 	int len, i, any_index = 0;
 
 	*out = jv_invalid();
@@ -71,7 +105,7 @@ extract_choices(jv resp, long index, jv *out, struct gpt_err *err)
 	len = jv_array_length(jv_copy(choices));
 	for (i = 0; i < len && !jv_is_valid(found); i++) {
 		c = jv_array_get(jv_copy(choices), i);
-		ci = get(c, "index");
+		ci = get(c, K_INDEX);
 
 		if (is_kind(ci, JV_KIND_NUMBER)) {
 			any_index = 1;
@@ -96,7 +130,7 @@ extract_choices(jv resp, long index, jv *out, struct gpt_err *err)
 jv
 extract_content(jv choice)
 {
-	jv msg = get(choice, "message"), c = get_or_null(msg, "content");
+	jv msg = get(choice, K_MESSAGE), c = get_or_null(msg, K_CONTENT);
 
 	jv_free(msg);
 	return c;
@@ -105,7 +139,7 @@ extract_content(jv choice)
 jv
 extract_refusal(jv choice)
 {
-	jv msg = get(choice, "message"), r = get(msg, "refusal");
+	jv msg = get(choice, K_MESSAGE), r = get(msg, K_REFUSAL);
 
 	jv_free(msg);
 	if (!is_kind(r, JV_KIND_STRING)) {
@@ -118,13 +152,13 @@ extract_refusal(jv choice)
 jv
 extract_finish_reason(jv choice)
 {
-	return get_or_null(choice, "finish_reason");
+	return get_or_null(choice, K_FINISH_REASON);
 }
 
 jv
 extract_tool_calls(jv choice)
 {
-	jv msg = get(choice, "message"), t = get(msg, "tool_calls");
+	jv msg = get(choice, K_MESSAGE), t = get(msg, K_TOOL_CALLS);
 
 	jv_free(msg);
 	if (!is_kind(t, JV_KIND_ARRAY)) {
@@ -137,14 +171,14 @@ extract_tool_calls(jv choice)
 jv
 extract_usage(jv resp)
 {
-	return get_or_null(resp, "usage");
+	return get_or_null(resp, K_USAGE);
 }
 
 /* Copy msg[key] into out when it holds something (not null, not empty). */
 static jv
 keep(jv out, jv msg, const char *key)
 {
-	jv x = get(msg, key);
+	jv x = get_s(msg, key);
 
 	if (!jv_is_valid(x) || is_kind(x, JV_KIND_NULL) ||
 	    (is_kind(x, JV_KIND_ARRAY) && jv_array_length(jv_copy(x)) == 0)) {
@@ -157,25 +191,25 @@ keep(jv out, jv msg, const char *key)
 jv
 extract_message(jv choice)
 {
-	jv msg = get(choice, "message"), out, role, audio, id;
+	jv msg = get(choice, K_MESSAGE), out, role, audio, id;
 
 	if (!is_kind(msg, JV_KIND_OBJECT)) {
 		jv_free(msg);
 		return jv_null();
 	}
-	role = get(msg, "role");
+	role = get(msg, K_ROLE);
 	if (!is_kind(role, JV_KIND_STRING)) {
 		jv_free(role);
 		role = jv_string("assistant");
 	}
 	out = jv_object_set(jv_object(), jv_string("role"), role);
-	out = jv_object_set(out, jv_string("content"), get_or_null(msg, "content"));
+	out = jv_object_set(out, jv_string("content"), get_or_null(msg, K_CONTENT));
 	out = keep(out, msg, "refusal");
 	out = keep(out, msg, "name");
 	out = keep(out, msg, "tool_calls");
 	out = keep(out, msg, "function_call");
-	audio = get(msg, "audio");
-	id = get(audio, "id");
+	audio = get(msg, K_AUDIO);
+	id = get(audio, K_ID);
 	if (is_kind(id, JV_KIND_STRING))
 		out = jv_object_set(out, jv_string("audio"),
 		    jv_object_set(jv_object(), jv_string("id"), id));
@@ -229,7 +263,7 @@ extract_parse_json(jv content, jv *out, struct gpt_err *err)
 static const char *
 field_text(jv e, const char *key, char *buf, size_t n)
 {
-	jv x = get(e, key);
+	jv x = get_s(e, key);
 	const char *s = NULL;
 
 	if (is_kind(x, JV_KIND_STRING)) {
@@ -246,7 +280,7 @@ field_text(jv e, const char *key, char *buf, size_t n)
 void
 extract_api_error(jv body, char *buf, size_t n)
 {
-	jv e = get(body, "error");
+	jv e = get(body, K_ERROR);
 	char tb[128], cb[128], mb[384];
 	const char *type = field_text(e, "type", tb, sizeof(tb));
 	const char *code = field_text(e, "code", cb, sizeof(cb));
@@ -267,7 +301,7 @@ extract_api_error(jv body, char *buf, size_t n)
 static jv
 chunk_choice(jv chunk, long index)
 {
-	jv choices = get(chunk, "choices"), c, ci;
+	jv choices = get(chunk, K_CHOICES), c, ci;
 	int len, i;
 
 	if (!is_kind(choices, JV_KIND_ARRAY)) {
@@ -277,7 +311,7 @@ chunk_choice(jv chunk, long index)
 	len = jv_array_length(jv_copy(choices));
 	for (i = 0; i < len; i++) {
 		c = jv_array_get(jv_copy(choices), i);
-		ci = get(c, "index");
+		ci = get(c, K_INDEX);
 		if ((is_kind(ci, JV_KIND_NUMBER) && jv_number_value(ci) == (double)index) ||
 		    (!jv_is_valid(ci) && i == index)) {
 			jv_free(ci);
@@ -294,9 +328,9 @@ chunk_choice(jv chunk, long index)
 jv
 extract_chunk_content(jv chunk, long index)
 {
-	jv c = chunk_choice(chunk, index), d = get(c, "delta"), s;
+	jv c = chunk_choice(chunk, index), d = get(c, K_DELTA), s;
 
-	s = get(d, "content");
+	s = get(d, K_CONTENT);
 	jv_free(d);
 	jv_free(c);
 	if (!is_kind(s, JV_KIND_STRING)) {
@@ -309,7 +343,7 @@ extract_chunk_content(jv chunk, long index)
 int
 extract_chunk_finished(jv chunk, long index)
 {
-	jv c = chunk_choice(chunk, index), f = get(c, "finish_reason");
+	jv c = chunk_choice(chunk, index), f = get(c, K_FINISH_REASON);
 	int r = is_kind(f, JV_KIND_STRING);
 
 	jv_free(f);
@@ -393,8 +427,8 @@ extract_stream_continues(const struct extract_stream *s, jv chunk)
 
 	if (!s->active)
 		return 1;
-	a = get(s->head, "id");
-	b = get(chunk, "id");
+	a = get(s->head, K_ID);
+	b = get(chunk, K_ID);
 	if (!is_kind(a, JV_KIND_STRING) || !is_kind(b, JV_KIND_STRING)) {
 		jv_free(a);
 		jv_free(b);
@@ -435,7 +469,7 @@ merge_fields(jv whole, jv part)
 {
 	jv_object_foreach(part, key, val) {
 		const char *k = jv_string_value(key);
-		jv have = get(whole, k);
+		jv have = get_s(whole, k);
 
 		if (strcmp(k, "index") == 0) {
 			jv_free(have);
@@ -482,11 +516,11 @@ merge_tool_calls(jv *calls, jv pieces, struct gpt_err *err)
 			jv_free(p);
 			continue;
 		}
-		pi = get(p, "index");
+		pi = get(p, K_INDEX);
 		if (jv_is_valid(pi))
 			at = as_index(pi, EXTRACT_MAX_INDEX - 1);
 		else {
-			jv id = get(p, "id");
+			jv id = get(p, K_ID);
 
 			at = is_kind(id, JV_KIND_STRING) || len == 0 ? len : len - 1;
 			jv_free(id);
@@ -534,7 +568,7 @@ stream_choice(struct extract_stream *s, long index)
 static void
 merge_logprobs(jv *acc, jv lp)
 {
-	static const char *const keys[] = { "content", "refusal" };
+	static const char *const lists[] = { "content", "refusal" };
 	size_t k;
 
 	if (!is_kind(lp, JV_KIND_OBJECT)) {
@@ -546,8 +580,8 @@ merge_logprobs(jv *acc, jv lp)
 		*acc = lp;
 		return;
 	}
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		jv have = get(*acc, keys[k]), more = get(lp, keys[k]);
+	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		jv have = get_s(*acc, lists[k]), more = get_s(lp, lists[k]);
 
 		if (is_kind(more, JV_KIND_ARRAY)) {
 			if (is_kind(have, JV_KIND_ARRAY))
@@ -556,7 +590,7 @@ merge_logprobs(jv *acc, jv lp)
 				jv_free(have);
 				have = more;
 			}
-			*acc = jv_object_set(*acc, jv_string(keys[k]), have);
+			*acc = jv_object_set(*acc, jv_string(lists[k]), have);
 		} else {
 			jv_free(have);
 			jv_free(more);
@@ -572,7 +606,7 @@ check_indexes(jv choices, struct gpt_err *err)
 	int i, n = jv_array_length(jv_copy(choices));
 
 	for (i = 0; i < n; i++) {
-		jv c = jv_array_get(jv_copy(choices), i), ci = get(c, "index");
+		jv c = jv_array_get(jv_copy(choices), i), ci = get(c, K_INDEX);
 		int ok = !jv_is_valid(ci) ? i < EXTRACT_MAX_INDEX :
 		    as_index(ci, EXTRACT_MAX_INDEX - 1) >= 0;
 
@@ -588,7 +622,7 @@ check_indexes(jv choices, struct gpt_err *err)
 int
 extract_stream_add(struct extract_stream *s, jv chunk, struct gpt_err *err)
 {
-	jv choices = get(chunk, "choices"), usage = get(chunk, "usage");
+	jv choices = get(chunk, K_CHOICES), usage = get(chunk, K_USAGE);
 	int i, n;
 
 	if (is_kind(choices, JV_KIND_ARRAY) && check_indexes(choices, err) < 0) {
@@ -616,21 +650,21 @@ extract_stream_add(struct extract_stream *s, jv chunk, struct gpt_err *err)
 			jv_free(ch);
 			continue;
 		}
-		ci = get(ch, "index");
+		ci = get(ch, K_INDEX);
 		idx = jv_is_valid(ci) ? as_index(ci, EXTRACT_MAX_INDEX - 1) : i;
 		jv_free(ci);
 		c = stream_choice(s, idx);
-		d = get(ch, "delta");
-		role = get(d, "role");
+		d = get(ch, K_DELTA);
+		role = get(d, K_ROLE);
 		if (is_kind(role, JV_KIND_STRING)) {
 			jv_free(c->role);
 			c->role = role;
 		} else
 			jv_free(role);
-		append_text(&c->content, get(d, "content"),
+		append_text(&c->content, get(d, K_CONTENT),
 		    !(s->flags & EXTRACT_STREAM_NO_TEXT));
-		append_text(&c->refusal, get(d, "refusal"), 1);
-		tc = get(d, "tool_calls");
+		append_text(&c->refusal, get(d, K_REFUSAL), 1);
+		tc = get(d, K_TOOL_CALLS);
 		if (is_kind(tc, JV_KIND_ARRAY) &&
 		    merge_tool_calls(&c->tool_calls, tc, err) < 0) {
 			jv_free(tc);
@@ -640,13 +674,13 @@ extract_stream_add(struct extract_stream *s, jv chunk, struct gpt_err *err)
 			return -1;
 		}
 		jv_free(tc);
-		f = get(ch, "finish_reason");
+		f = get(ch, K_FINISH_REASON);
 		if (is_kind(f, JV_KIND_STRING)) {
 			jv_free(c->finish_reason);
 			c->finish_reason = f;
 		} else
 			jv_free(f);
-		merge_logprobs(&c->logprobs, get(ch, "logprobs"));
+		merge_logprobs(&c->logprobs, get(ch, K_LOGPROBS));
 		jv_free(d);
 		jv_free(ch);
 	}
@@ -682,7 +716,7 @@ extract_stream_finish(struct extract_stream *s)
 	long i;
 
 	for (k = 0; k < sizeof(head_keys) / sizeof(head_keys[0]); k++) {
-		x = get(s->head, head_keys[k]);
+		x = get_s(s->head, head_keys[k]);
 		if (k == 0 || jv_is_valid(x))
 			resp = jv_object_set(resp, jv_string(head_keys[k]),
 			    jv_is_valid(x) ? x : (jv_free(x), jv_null()));

@@ -12,6 +12,12 @@ setup() {
 	cd "$BATS_TEST_TMPDIR"
 }
 
+teardown() {
+	if declare -F mock_stop >/dev/null; then
+		mock_stop
+	fi
+}
+
 # Run golden case $1 and compare stdout (byte for byte), stderr and status.
 golden() {
 	local d="$G/$1" a args=() st
@@ -348,7 +354,8 @@ PY
 }
 
 @test "a closed pipe (| head -1) ends gpt-extract quietly" {
-	for i in $(seq 3000); do cat "$G/plain/input"; done >many.jsonl
+	line=$(cat "$G/plain/input")
+	for i in $(seq 3000); do printf '%s\n' "$line"; done >many.jsonl
 	run --separate-stderr bash -c 'gpt-extract <many.jsonl | head -1; echo "${PIPESTATUS[0]}" >st'
 	assert_success
 	[ "$output" = "Hello there!" ]
@@ -429,4 +436,45 @@ PY
 	run gpt-extract --version
 	assert_success
 	assert_output "gpt-extract (gpt-tools) 0.1.0"
+}
+
+# --- end to end, with gpt-send and the mock server ------------------------
+
+@test "gpt-send -S | gpt-extract shows the first words before the mock sends the last" {
+	[ -x "$TOP/gpt-send" ] || skip "gpt-send not built"
+	load mock
+	mock_start
+	text="one two three four five six seven eight nine ten eleven twelve"
+	mock_script '[{"stream": true, "content": "'"$text"'", "chunk_delay_ms": 200}]'
+	echo '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Count."}]}' >req.json
+	gpt-send -S <req.json | gpt-extract >out 2>err &
+	pid=$!
+	end=$((SECONDS + 10))
+	until [ -s out ] || [ $SECONDS -ge $end ]; do
+		sleep 0.02
+	done
+	early=$(cat out)
+	wait "$pid"
+	[ "$(cat out)" = "$text" ] || fail "got: $(cat out) $(cat err)"
+	# The mock needs 2.4 s for the whole stream: what came first is a part.
+	[ -n "$early" ] && [ "$early" != "$text" ] || fail "first seen: '$early'"
+	[[ "$text" == "$early"* ]]
+}
+
+@test "gpt-msg | gpt-send | gpt-extract round trip through the mock, plain and streamed" {
+	[ -x "$TOP/gpt-send" ] && [ -x "$TOP/gpt-msg" ] || skip "gpt-send or gpt-msg not built"
+	load mock
+	mock_start
+	run --separate-stderr bash -c 'gpt-msg "Hello, mock." </dev/null | gpt-send | gpt-extract'
+	assert_success
+	assert_output "You said: Hello, mock."
+	run --separate-stderr bash -c 'gpt-msg "Hello, stream." </dev/null | gpt-send -S | gpt-extract --message'
+	assert_success
+	assert_output '{"role":"assistant","content":"You said: Hello, stream."}'
+	mock_script '[{"status": 400, "error_code": "model_not_found", "message": "No such model."}]'
+	run --separate-stderr bash -c 'gpt-msg "Hi" </dev/null | gpt-send --retries 0 -q | gpt-extract'
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" == "gpt-extract: line 1: API error "*": No such model." ]] || fail "$stderr"
+	mock_stop
 }
