@@ -192,14 +192,16 @@ bench_throughput() {
 	sh -c "$COST_JQ" <"$small" >"$out/cost.jq"
 	say "Totals for $NSMALL responses: gpt-cost: \`$(tr '\n' ' ' <"$out/cost.gpt")\`, jq: \`$(cat "$out/cost.jq")\`."
 	say
-	hyperfine --style basic --warmup 1 --runs $RUNS_SLOW \
+	# --output=pipe: the output goes to a pipe, as in a pipeline, not to
+	# /dev/null (where a write per item would cost next to nothing).
+	hyperfine --style basic --warmup 1 --runs $RUNS_SLOW --output=pipe \
 		--export-json "$out/extract.json" \
 		-n 'gpt-extract' "gpt-extract <$big" \
 		-n "$EXTRACT_JQ" "$EXTRACT_JQ <$big" \
 		-n 'cat (floor)' "cat $big" >&2
 	table times "$out/extract.json" --bytes "$bytes"
 	say
-	hyperfine --style basic --warmup 1 --runs $RUNS_SLOW \
+	hyperfine --style basic --warmup 1 --runs $RUNS_SLOW --output=pipe \
 		--export-json "$out/cost.json" \
 		-n 'gpt-cost --total' "gpt-cost --total <$big" \
 		-n 'gpt-cost (a line per item)' "gpt-cost <$big" \
