@@ -634,22 +634,48 @@ record(struct run *r, struct item *it)
 
 /* The input's items. */
 
+/* The keys looked up in every item, made once so that lookups allocate nothing. */
+enum key {
+	K_CACHED_TOKENS, K_COMPLETION_TOKENS, K_COMPLETION_DETAILS, K_CREATED, K_ID, K_MODEL,
+	K_OBJECT, K_PROMPT_TOKENS, K_PROMPT_DETAILS, K_REASONING_TOKENS, K_USAGE, NKEYS
+};
+static const char *const key_names[NKEYS] = {
+	"cached_tokens", "completion_tokens", "completion_tokens_details", "created", "id", "model",
+	"object", "prompt_tokens", "prompt_tokens_details", "reasoning_tokens", "usage"
+};
+static jv keys[NKEYS];
+
+static void
+keys_init(void)
+{
+	for (int i = 0; i < NKEYS; i++)
+		keys[i] = jv_string(key_names[i]);
+}
+
+static void
+keys_release(void)
+{
+	for (int i = 0; i < NKEYS; i++)
+		jv_free(keys[i]);
+}
+
+/* obj[key] (obj borrowed), a new reference; invalid when obj is no object. */
 static jv
-get(jv obj, const char *key)
+get(jv obj, enum key k)
 {
 	if (jv_get_kind(obj) != JV_KIND_OBJECT)
 		return jv_invalid();
-	return jv_object_get(jv_copy(obj), jv_string(key));
+	return jv_object_get(jv_copy(obj), jv_copy(keys[k]));
 }
 
 /* A whole count for display; 0 when absent or odd (pricing checks it strictly). */
 static long long
-count_at(jv obj, const char *a, const char *b)
+count_at(jv obj, enum key a, int b)
 {
 	jv v = get(obj, a);
 	long long n = 0;
 
-	if (b) {
+	if (b >= 0) {
 		jv in = get(v, b);
 		jv_free(v);
 		v = in;
@@ -664,7 +690,7 @@ count_at(jv obj, const char *a, const char *b)
 static long long
 item_time(const struct run *r, jv payload)
 {
-	jv created = get(payload, "created");
+	jv created = get(payload, K_CREATED);
 	long long ms = r->now_ms;
 
 	if (r->o->date_ms >= 0)
@@ -690,7 +716,7 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
     int batch)
 {
 	struct item it;
-	jv model = get(payload, "model"), usage = get(payload, "usage");
+	jv model = get(payload, K_MODEL), usage = get(payload, K_USAGE);
 	struct price_usage u;
 	struct gpt_err e = {0};
 	const struct price_model *m = NULL;
@@ -708,10 +734,13 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 		it.why = "no usage in the response: its cost is unknown";
 	} else {
 		it.has_tokens = 1;
-		it.prompt = count_at(usage, "prompt_tokens", NULL);
-		it.completion = count_at(usage, "completion_tokens", NULL);
-		it.cached = count_at(usage, "prompt_tokens_details", "cached_tokens");
-		it.reasoning = count_at(usage, "completion_tokens_details", "reasoning_tokens");
+		it.prompt = count_at(usage, K_PROMPT_TOKENS, -1);
+		it.completion = count_at(usage, K_COMPLETION_TOKENS, -1);
+		/* Only the JSON report shows these. */
+		if (r->o->json || r->fmt == FMT_JSON) {
+			it.cached = count_at(usage, K_PROMPT_DETAILS, K_CACHED_TOKENS);
+			it.reasoning = count_at(usage, K_COMPLETION_DETAILS, K_REASONING_TOKENS);
+		}
 		if (!it.model) {
 			it.why = "no model in the response: its cost is unknown";
 		} else {
@@ -767,11 +796,11 @@ stream_end(struct run *r)
 static void
 chunk(struct run *r, jv c, const struct jsonin_item *in)
 {
-	jv id = get(c, "id"), usage = get(c, "usage");
+	jv id = get(c, K_ID), usage = get(c, K_USAGE);
 	const char *ids = jv_get_kind(id) == JV_KIND_STRING ? jv_string_value(id) : "";
 
 	if (!r->stream.id || strcmp(r->stream.id, ids) != 0) {
-		jv model = get(c, "model");
+		jv model = get(c, K_MODEL);
 		stream_end(r);
 		r->stream.id = xstrdup(ids);
 		if (jv_get_kind(model) == JV_KIND_STRING)
@@ -792,7 +821,7 @@ chunk(struct run *r, jv c, const struct jsonin_item *in)
 static void
 batch_line(struct run *r, jv v, const struct jsonin_item *in)
 {
-	jv payload = shape_payload(v), cid = shape_custom_id(v), id = get(v, "id");
+	jv payload = shape_payload(v), cid = shape_custom_id(v), id = get(v, K_ID);
 	const char *custom_id = jv_is_valid(cid) ? jv_string_value(cid) : NULL;
 	int discounted = jv_get_kind(id) == JV_KIND_STRING &&
 	    strncmp(jv_string_value(id), "batch_req_", 10) == 0;
@@ -818,10 +847,26 @@ batch_line(struct run *r, jv v, const struct jsonin_item *in)
 	jv_free(id);
 }
 
+/*
+ * The item's shape: a response that says it is one is taken at its word,
+ * which spares the per-item cost of the full check for the common case.
+ */
+static enum shape
+item_shape(jv v)
+{
+	jv o = get(v, K_OBJECT);
+	enum shape s = SHAPE_UNKNOWN;
+
+	if (jv_get_kind(o) == JV_KIND_STRING && strcmp(jv_string_value(o), "chat.completion") == 0)
+		s = SHAPE_RESPONSE;
+	jv_free(o);
+	return s == SHAPE_UNKNOWN ? shape_of(v) : s;
+}
+
 static void
 item(struct run *r, jv v, const struct jsonin_item *in)
 {
-	enum shape s = shape_of(v);
+	enum shape s = item_shape(v);
 	char where[512];
 
 	if (s != SHAPE_CHUNK)
@@ -890,8 +935,10 @@ read_input(struct run *r, int fd, const char *name)
 		item(r, v, it);
 		jv_free(v);
 	}
-	if (!r->over_budget)
-		stream_end(r);
+	/* Past the budget nothing more is reported, not even a stream cut short. */
+	if (r->over_budget)
+		r->stream.billed = 1;
+	stream_end(r);
 	jsonin_free(in);
 }
 
@@ -1115,6 +1162,7 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_opts(argc, argv, &o);
+	keys_init();
 	memset(&r, 0, sizeof r);
 	setup(&r, &o);
 	if (o.list) {
@@ -1125,5 +1173,6 @@ main(int argc, char **argv)
 			finish(&r);
 	}
 	teardown(&r);
+	keys_release();
 	return r.status;
 }

@@ -149,6 +149,7 @@ struct price_model {
 
 struct mapping {
 	char **path;
+	jv *keys;               /* path as jv strings, made once: lookups need no allocation */
 	size_t npath;
 	int unit;
 	int required;
@@ -156,6 +157,7 @@ struct mapping {
 
 struct extractor {
 	char **root;
+	jv *rootkeys;
 	size_t nroot;
 	struct mapping *maps;
 	size_t nmaps;
@@ -190,6 +192,7 @@ struct price_table {
 	signed char join[PRICE_NUNITS][PRICE_NUNITS];    /* unit with both's dimensions; -1 none, -2 incompatible */
 	int ndims[PRICE_NUNITS];
 	struct extractor *default_chat;
+	int input_unit;         /* input_tokens, whose total picks a tier */
 };
 
 /* OpenAI's chat extractor of genai-prices 0.1.8, for tables that have none. */
@@ -789,14 +792,35 @@ path_load(jv p, char ***out, size_t *n)
 	return 0;
 }
 
+static jv *
+keys_make(char **path, size_t n)
+{
+	jv *k = xcalloc(n ? n : 1, sizeof *k);
+
+	for (size_t i = 0; i < n; i++)
+		k[i] = jv_string(path[i]);
+	return k;
+}
+
+static void
+keys_free(jv *k, size_t n)
+{
+	for (size_t i = 0; k && i < n; i++)
+		jv_free(k[i]);
+	free(k);
+}
+
 static void
 extractor_free(struct extractor *x)
 {
 	if (!x)
 		return;
 	strv_free(x->root, x->nroot);
-	for (size_t i = 0; i < x->nmaps; i++)
+	keys_free(x->rootkeys, x->nroot);
+	for (size_t i = 0; i < x->nmaps; i++) {
 		strv_free(x->maps[i].path, x->maps[i].npath);
+		keys_free(x->maps[i].keys, x->maps[i].npath);
+	}
 	free(x->maps);
 	free(x);
 }
@@ -818,6 +842,7 @@ extractor_load(jv list)
 				extractor_free(x);
 				x = NULL;
 			} else {
+				x->rootkeys = keys_make(x->root, x->nroot);
 				int n = jv_array_length(jv_copy(maps));
 				x->maps = xcalloc((size_t)n + 1, sizeof *x->maps);
 				for (int k = 0; k < n && x; k++) {
@@ -833,6 +858,7 @@ extractor_load(jv list)
 							extractor_free(x);
 							x = NULL;
 						} else {
+							m->keys = keys_make(m->path, m->npath);
 							x->nmaps++;
 						}
 					}
@@ -938,6 +964,7 @@ price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err)
 	}
 	t = xcalloc(1, sizeof *t);
 	units_relate(t);
+	t->input_unit = unit_by_usage_key("input_tokens");
 	int np = jv_array_length(jv_copy(doc));
 	t->prov = xcalloc((size_t)np + 1, sizeof *t->prov);
 	for (int i = 0; i < np && rc == 0; i++) {
@@ -1255,11 +1282,11 @@ extract(const struct price_table *t, const struct price_provider *p, jv response
 			path_name(x->root, i, where, sizeof where);
 			return gpt_err_set(err, GPT_EXIT_DATA, "%s is not an object", where);
 		}
-		root = jv_object_get(root, jv_string(x->root[i]));
+		root = jv_object_get(root, jv_copy(x->rootkeys[i]));
 	}
-	path_name(x->root, x->nroot, where, sizeof where);
 	if (jv_get_kind(root) != JV_KIND_OBJECT) {
 		jv_free(root);
+		path_name(x->root, x->nroot, where, sizeof where);
 		return gpt_err_set(err, GPT_EXIT_DATA, "%s is not an object", where);
 	}
 	for (size_t k = 0; k < x->nmaps; k++) {
@@ -1274,7 +1301,7 @@ extract(const struct price_table *t, const struct price_provider *p, jv response
 				v = jv_invalid();
 				break;
 			}
-			v = jv_object_get(v, jv_string(m->path[i]));
+			v = jv_object_get(v, jv_copy(m->keys[i]));
 		}
 		if (jv_get_kind(v) != JV_KIND_NUMBER) {
 			int missing = jv_get_kind(v) == JV_KIND_INVALID;
@@ -1282,6 +1309,7 @@ extract(const struct price_table *t, const struct price_provider *p, jv response
 			if (!m->required)
 				continue;
 			path_name(m->path, m->npath, field, sizeof field);
+			path_name(x->root, x->nroot, where, sizeof where);
 			jv_free(root);
 			return gpt_err_set(err, GPT_EXIT_DATA, "%s.%s is %s", where, field,
 			    missing ? "missing" : "not a number");
@@ -1290,6 +1318,7 @@ extract(const struct price_table *t, const struct price_provider *p, jv response
 		jv_free(v);
 		if (!(d >= 0 && d <= 9007199254740991.0) || d != (double)(long long)d) {
 			path_name(m->path, m->npath, field, sizeof field);
+			path_name(x->root, x->nroot, where, sizeof where);
 			jv_free(root);
 			return gpt_err_set(err, GPT_EXIT_DATA, "%s.%s is not a whole number of tokens >= 0",
 			    where, field);
@@ -1299,8 +1328,10 @@ extract(const struct price_table *t, const struct price_provider *p, jv response
 		any = 1;
 	}
 	jv_free(root);
-	if (x->nmaps && !any)
+	if (x->nmaps && !any) {
+		path_name(x->root, x->nroot, where, sizeof where);
 		return gpt_err_set(err, GPT_EXIT_DATA, "no usage information found at %s", where);
+	}
 	return 0;
 }
 
@@ -1343,17 +1374,19 @@ usage_value(const struct price_table *t, const struct price_usage *u, int k, lon
 		*out = u->v[k];
 		return 0;
 	}
+	int pos[PRICE_NUNITS], npos = 0;
+
 	for (int s = 0; s < PRICE_NUNITS; s++)
-		if (u->has[s] && u->v[s] > 0 && t->desc[k][s])
+		if (u->has[s] && u->v[s] > 0 && reported(s))
+			pos[npos++] = s;
+	for (int i = 0; i < npos; i++)
+		if (t->desc[k][pos[i]])
 			return gpt_err_set(err, GPT_EXIT_DATA,
 			    "missing usage value for %s with positive reported descendant %s",
-			    units[k].usage_key, units[s].usage_key);
-	for (int a = 0; a < PRICE_NUNITS; a++) {
-		if (!u->has[a] || u->v[a] <= 0 || !reported(a))
-			continue;
-		for (int b = a + 1; b < PRICE_NUNITS; b++) {
-			if (!u->has[b] || u->v[b] <= 0 || !reported(b))
-				continue;
+			    units[k].usage_key, units[pos[i]].usage_key);
+	for (int i = 0; i < npos; i++)
+		for (int j = i + 1; j < npos; j++) {
+			int a = pos[i], b = pos[j];
 			if (t->join[a][b] < 0 || t->desc[a][b] || t->desc[b][a])
 				continue;
 			if (t->join[a][b] == k)
@@ -1361,7 +1394,6 @@ usage_value(const struct price_table *t, const struct price_usage *u, int k, lon
 				    "missing usage value for %s with positive reported overlap %s and %s",
 				    units[k].usage_key, units[a].usage_key, units[b].usage_key);
 		}
-	}
 	*out = 0;
 	return 0;
 }
@@ -1404,7 +1436,7 @@ cost(const struct price_table *t, const struct price_model *m,
 			order[n++] = s->e[i].unit;
 		}
 	}
-	if (tiered && usage_value(t, u, unit_by_usage_key("input_tokens"), &input_total, err) < 0)
+	if (tiered && usage_value(t, u, t->input_unit, &input_total, err) < 0)
 		return -1;
 	/* The most specific units first: each keeps what no more specific priced unit took. */
 	for (int i = 1; i < n; i++)
