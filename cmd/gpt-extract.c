@@ -437,13 +437,17 @@ print_json(struct run *r, jv choice, const struct where *w)
 	jv_free(content);
 }
 
+/* The text of choice, unless it was printed live; -v notes its absence. */
 static void
-print_content(struct run *r, jv choice, const struct where *w)
+print_content(struct run *r, jv choice, const struct where *w, int live)
 {
 	jv content = extract_content(choice), calls;
 
 	if (jv_get_kind(content) != JV_KIND_NULL) {
-		emit(r, w->id, content);
+		if (live)
+			jv_free(content);
+		else
+			emit(r, w->id, content);
 		return;
 	}
 	jv_free(content);
@@ -483,8 +487,7 @@ print_choice(struct run *r, jv choice, const struct where *w, int live)
 {
 	switch (r->o->what) {
 	case WHAT_CONTENT:
-		if (!live)
-			print_content(r, choice, w);
+		print_content(r, choice, w, live);
 		break;
 	case WHAT_FINISH_REASON:
 		emit(r, w->id, extract_finish_reason(choice));

@@ -419,6 +419,27 @@ extract_stream_active(const struct extract_stream *s)
 	return s->active;
 }
 
+/* Whether chunk (borrowed) brings a delta to a choice that has finished. */
+static int
+after_finish(const struct extract_stream *s, jv chunk)
+{
+	jv choices = get(chunk, K_CHOICES);
+	int i, n, r = 0;
+
+	n = is_kind(choices, JV_KIND_ARRAY) ? jv_array_length(jv_copy(choices)) : 0;
+	for (i = 0; i < n && !r; i++) {
+		jv ch = jv_array_get(jv_copy(choices), i), ci = get(ch, K_INDEX);
+		long idx = jv_is_valid(ci) ? as_index(ci, EXTRACT_MAX_INDEX - 1) : i;
+
+		r = idx >= 0 && idx < s->nc && s->c[idx].seen &&
+		    is_kind(s->c[idx].finish_reason, JV_KIND_STRING);
+		jv_free(ci);
+		jv_free(ch);
+	}
+	jv_free(choices);
+	return r;
+}
+
 int
 extract_stream_continues(const struct extract_stream *s, jv chunk)
 {
@@ -427,6 +448,8 @@ extract_stream_continues(const struct extract_stream *s, jv chunk)
 
 	if (!s->active)
 		return 1;
+	if (after_finish(s, chunk))
+		return 0;
 	a = get(s->head, K_ID);
 	b = get(chunk, K_ID);
 	if (!is_kind(a, JV_KIND_STRING) || !is_kind(b, JV_KIND_STRING)) {

@@ -91,7 +91,9 @@ int extract_stream_active(const struct extract_stream *s);
 
 /*
  * Whether chunk (borrowed) belongs to the stream being assembled: true
- * when none is, or when the ids agree (or either has none).
+ * when none is, or when the ids agree (or either has none), unless the
+ * chunk brings more to a choice that has its finish_reason already (the
+ * same stream once more).  A usage chunk (no choices) continues.
  */
 int extract_stream_continues(const struct extract_stream *s, jv chunk);
 

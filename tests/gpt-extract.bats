@@ -206,6 +206,14 @@ golden() {
 	golden stream-tool-calls-content
 }
 
+@test "golden stream-tool-calls-verbose: -v says a streamed tool call has no text" {
+	golden stream-tool-calls-verbose
+}
+
+@test "golden stream-same-id-twice: a stream repeated with the same id gives two answers" {
+	golden stream-same-id-twice
+}
+
 @test "golden stream-tool-calls-message: --message of a streamed tool call is ready to send back" {
 	golden stream-tool-calls-message
 }

@@ -253,6 +253,20 @@ test_stream_edges(void)
 	jv_free(b);
 	jv_free(far);
 	extract_stream_free(s);
+
+	s = extract_stream_new(0);
+	a = parse(CHUNK("a", "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]"));
+	b = parse(CHUNK("a", "[{\"index\":0,\"delta\":{\"content\":\"x\"}}]"));
+	far = parse("{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+	    "\"usage\":{\"total_tokens\":1}}");
+	extract_stream_add(s, a, &e);
+	T_OK(extract_chunk_finished(a, 0), "a chunk with a finish_reason has finished");
+	T_OK(!extract_stream_continues(s, b), "more text for a finished choice begins a new stream");
+	T_OK(extract_stream_continues(s, far), "the usage chunk after the finish continues it");
+	jv_free(a);
+	jv_free(b);
+	jv_free(far);
+	extract_stream_free(s);
 }
 
 static void
