@@ -7,6 +7,7 @@
 #
 # Sections, in order: e2e startup throughput many stream memory (default: all).
 # -q  a quick trial: small inputs and few runs, to check the harness itself.
+# BENCH_COMMIT names the commit measured when the tree is not a git checkout.
 #
 # Everything it writes goes to bench/out/ (not in git): hyperfine's JSON and
 # Markdown exports, the generated inputs, and summary.md, the tables that
@@ -319,7 +320,7 @@ cur=env
 		"$(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') of memory," \
 		"Linux $(uname -r)"
 	echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "- gpt-tools at $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+	echo "- gpt-tools at ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo '?')}," \
 		"built with $(${CC:-cc} --version | head -1)"
 	echo "- $(jq --version), $(curl --version | head -1 | cut -d' ' -f1-2)," \
 		"node $(node --version), openai SDK $(node -p 'require("./bench/node_modules/openai/package.json").version')," \
