@@ -99,7 +99,7 @@ struct run {
 	struct opts *o;
 	struct price_table *table;
 	const struct price_provider *provider;
-	FILE *rep;              /* where the report goes: stdout, or stderr with --tee */
+	FILE *rep;              /* where the report goes: stdout, stderr with --tee, NULL: the ledger only */
 	enum format fmt;
 	struct ledger *ledger;
 	struct sum total;
@@ -540,6 +540,8 @@ set_status(struct run *r, int status)
 static void
 report(struct run *r, const char *p, size_t n)
 {
+	if (!r->rep)
+		return;
 	if (fwrite(p, 1, n, r->rep) != n || fflush(r->rep) == EOF) {
 		if (r->rep == stdout && errno == EPIPE) {
 			r->out_gone = 1;
@@ -1121,8 +1123,9 @@ setup(struct run *r, struct opts *o)
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	r->now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	r->rep = o->tee ? stderr : stdout;
-	r->fmt = o->json ? FMT_JSON : isatty(fileno(r->rep)) ? FMT_HUMAN : FMT_TSV;
+	/* With --tee the report goes to stderr, or to the ledger alone when there is one. */
+	r->rep = !o->tee ? stdout : o->ledger_path ? NULL : stderr;
+	r->fmt = o->json ? FMT_JSON : r->rep && isatty(fileno(r->rep)) ? FMT_HUMAN : FMT_TSV;
 	if (o->list && o->json)
 		r->fmt = FMT_JSON;
 	if (o->ledger_path && !(r->ledger = ledger_open(o->ledger_path, &e))) {

@@ -315,10 +315,11 @@ batch_line() {
 	assert_failure 2
 }
 
-@test "--ledger appends one line per item, mode 0600, with --tee" {
+@test "--ledger appends one line per item, mode 0600; with --tee it alone gets the report" {
 	{ resp gpt-4o 1000 0; resp gpt-4o 0 1000; } >in.jsonl
-	gpt-cost --tee --ledger costs.tsv <in.jsonl >out.jsonl 2>/dev/null
+	gpt-cost --tee --ledger costs.tsv <in.jsonl >out.jsonl 2>err
 	cmp in.jsonl out.jsonl
+	[ ! -s err ]
 	[ "$(stat -c %a costs.tsv)" = 600 ]
 	assert_equal "$(cat costs.tsv)" "$(printf '%s\n' "1		gpt-4o	1000	0	0.002500" "2		gpt-4o	0	1000	0.010000")"
 	gpt-cost --json --ledger costs.tsv in.jsonl >/dev/null
