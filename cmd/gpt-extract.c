@@ -144,8 +144,8 @@ help(void)
 	    "      --choice N          the choice with index N (default 0)\n"
 	    "  -c, --compact-output    print every value as JSON on one line\n"
 	    "      --complete          exit 5 when an answer was cut off or refused\n"
-	    "  -f, --from-file FILE    read the filter from FILE\n"
 	    "      --finish-reason     print the finish_reason\n"
+	    "  -f, --from-file FILE    read the filter from FILE\n"
 	    "  -h, --help              print this help and exit\n"
 	    "  -j, --join-output       as -r, without a newline after each value\n"
 	    "      --json              print the text parsed as JSON (JSON mode answers)\n"
@@ -388,7 +388,7 @@ where_text(const struct where *w)
 static void
 report_api_error(struct run *r, jv body, const struct where *w)
 {
-	char text[600];
+	char text[1400];
 
 	extract_api_error(body, text, sizeof(text));
 	warnx("%s: %s", where_text(w), text);

@@ -281,7 +281,7 @@ void
 extract_api_error(jv body, char *buf, size_t n)
 {
 	jv e = get(body, K_ERROR);
-	char tb[128], cb[128], mb[384];
+	char tb[128], cb[128], mb[1024];
 	const char *type = field_text(e, "type", tb, sizeof(tb));
 	const char *code = field_text(e, "code", cb, sizeof(cb));
 	const char *msg = field_text(e, "message", mb, sizeof(mb));
