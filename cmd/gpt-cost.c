@@ -304,7 +304,8 @@ load_table(const struct opts *o)
 {
 	struct gpt_err e = {0};
 	char *path = prices_path(o);
-	struct price_table *t = price_load_file(path, &e);
+	struct price_table *t = o->provider && strcmp(o->provider, "auto") == 0 ?
+	    price_load_file(path, &e) : price_load_file_for(path, o->provider ? o->provider : "openai", &e);
 
 	free(path);
 	if (!t) {

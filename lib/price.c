@@ -945,6 +945,37 @@ provider_release(struct price_provider *p)
 	free(p->models);
 }
 
+static char *name_norm(const char *s);
+
+static struct price_table *
+table_new(void)
+{
+	struct price_table *t = xcalloc(1, sizeof *t);
+	jv doc;
+
+	units_relate(t);
+	t->input_unit = unit_by_usage_key("input_tokens");
+	t->nbucket = 256;
+	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
+	doc = jv_parse(default_chat);
+	t->default_chat = extractor_load(doc);
+	jv_free(doc);
+	return t;
+}
+
+/* Add provider p (borrowed) to t, whose prov array has room. */
+static int
+table_add(struct price_table *t, jv p, const char *name, struct gpt_err *err)
+{
+	char msg[sizeof err->msg];
+
+	if (provider_load(t, p, &t->prov[t->nprov++], err) == 0)
+		return 0;
+	snprintf(msg, sizeof msg, "%s", err->msg);
+	gpt_err_set(err, GPT_EXIT_USAGE, "%s: %s", name, msg);
+	return err_clean(err);
+}
+
 struct price_table *
 price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err)
 {
@@ -962,35 +993,205 @@ price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err)
 		gpt_err_set(err, GPT_EXIT_USAGE, "%s: not a list of providers", name);
 		return NULL;
 	}
-	t = xcalloc(1, sizeof *t);
-	units_relate(t);
-	t->input_unit = unit_by_usage_key("input_tokens");
+	t = table_new();
 	int np = jv_array_length(jv_copy(doc));
 	t->prov = xcalloc((size_t)np + 1, sizeof *t->prov);
 	for (int i = 0; i < np && rc == 0; i++) {
 		jv p = jv_array_get(jv_copy(doc), i);
-		rc = provider_load(t, p, &t->prov[t->nprov++], err);
+		rc = table_add(t, p, name, err);
 		jv_free(p);
 	}
 	jv_free(doc);
 	if (rc < 0) {
-		char msg[sizeof err->msg];
-		snprintf(msg, sizeof msg, "%s", err->msg);
-		gpt_err_set(err, GPT_EXIT_USAGE, "%s: %s", name, msg);
-		err_clean(err);
 		price_free(t);
 		return NULL;
 	}
-	t->nbucket = 256;
-	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
-	doc = jv_parse(default_chat);
-	t->default_chat = extractor_load(doc);
-	jv_free(doc);
 	return t;
 }
 
+/* One provider's text in the table, and its id when that is a plain string. */
+struct span {
+	size_t start, end;
+	char *id;
+};
+
+static int
+is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Split the table's text into its providers without parsing them: the
+ * top-level array's elements, each an object, with the "id" member read
+ * when it is a string without escapes.  Returns the number of providers,
+ * or -1 when the text is anything less plain (the caller then parses it
+ * all, which also reports any error properly).
+ */
+static long
+providers_split(const char *s, size_t n, struct span **out)
+{
+	struct span *sp = NULL;
+	size_t i = 0, cnt = 0;
+
+	*out = NULL;
+	while (i < n && is_ws(s[i]))
+		i++;
+	if (i == n || s[i++] != '[')
+		return -1;
+	for (;;) {
+		size_t start;
+		int depth = 0, want_key = 0, key_is_id = 0, want_id = 0;
+		char *id = NULL;
+
+		while (i < n && is_ws(s[i]))
+			i++;
+		if (cnt == 0 && i < n && s[i] == ']') {
+			i++;
+			break;
+		}
+		if (i == n || s[i] != '{')
+			goto bad;
+		start = i;
+		do {
+			char ch = s[i];
+			if (ch == '"') {
+				size_t j = i + 1;
+				int esc = 0;
+				while (j < n && s[j] != '"') {
+					if (s[j] == '\\') {
+						esc = 1;
+						j++;
+					}
+					j++;
+				}
+				if (j >= n) {
+					free(id);
+					goto bad;
+				}
+				if (depth == 1 && want_key) {
+					key_is_id = !esc && j - i - 1 == 2 && memcmp(s + i + 1, "id", 2) == 0;
+					want_key = 0;
+				} else if (depth == 1 && want_id) {
+					if (!esc && !id)
+						id = xstrndup(s + i + 1, j - i - 1);
+					want_id = 0;
+				}
+				i = j + 1;
+				continue;
+			}
+			if (ch == '{' || ch == '[') {
+				if (++depth == 1)
+					want_key = 1;
+			} else if (ch == '}' || ch == ']') {
+				depth--;
+			} else if (depth == 1 && ch == ',') {
+				want_key = 1;
+				want_id = 0;
+			} else if (depth == 1 && ch == ':') {
+				want_id = key_is_id;
+				key_is_id = 0;
+			}
+			i++;
+		} while (depth > 0 && i < n);
+		if (depth != 0) {
+			free(id);
+			goto bad;
+		}
+		sp = xrealloc(sp, (cnt + 1) * sizeof *sp);
+		sp[cnt].start = start;
+		sp[cnt].end = i;
+		sp[cnt++].id = id;
+		while (i < n && is_ws(s[i]))
+			i++;
+		if (i < n && s[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < n && s[i] == ']') {
+			i++;
+			break;
+		}
+		goto bad;
+	}
+	while (i < n && is_ws(s[i]))
+		i++;
+	if (i != n)
+		goto bad;
+	*out = sp;
+	return (long)cnt;
+bad:
+	for (size_t k = 0; k < cnt; k++)
+		free(sp[k].id);
+	free(sp);
+	return -1;
+}
+
+static long
+span_find(const struct span *sp, long cnt, const char *id)
+{
+	for (long k = 0; k < cnt; k++)
+		if (sp[k].id && strcmp(sp[k].id, id) == 0)
+			return k;
+	return -1;
+}
+
 struct price_table *
-price_load_file(const char *path, struct gpt_err *err)
+price_load_mem_for(const char *s, size_t n, const char *name, const char *provider,
+    struct gpt_err *err)
+{
+	struct span *sp;
+	long cnt = providers_split(s, n, &sp), k;
+	char *want = name_norm(provider);
+	struct price_table *t = NULL;
+
+	k = cnt > 0 ? span_find(sp, cnt, want) : -1;
+	free(want);
+	if (k >= 0) {
+		long todo[64];
+		size_t ntodo = 0;
+		int rc = 0;
+
+		t = table_new();
+		t->prov = xcalloc(64, sizeof *t->prov);
+		todo[ntodo++] = k;
+		/* The provider, then the fallback providers it names (one level, as calcPrice looks). */
+		for (size_t i = 0; i < ntodo && rc == 0; i++) {
+			jv p;
+			if (json_parse_one(s + sp[todo[i]].start, sp[todo[i]].end - sp[todo[i]].start,
+			    name, &p, err) < 0) {
+				err->code = GPT_EXIT_USAGE;
+				err_clean(err);
+				rc = -1;
+				break;
+			}
+			rc = table_add(t, p, name, err);
+			jv_free(p);
+			for (size_t f = 0; i == 0 && rc == 0 && f < t->prov[0].nfallback; f++) {
+				long fk = span_find(sp, cnt, t->prov[0].fallback[f]);
+				int seen = 0;
+				for (size_t x = 0; x < ntodo; x++)
+					seen |= todo[x] == fk;
+				if (fk >= 0 && !seen && ntodo < 64)
+					todo[ntodo++] = fk;
+			}
+		}
+		if (rc < 0) {
+			price_free(t);
+			t = NULL;
+		}
+	}
+	for (long i = 0; i < cnt; i++)
+		free(sp[i].id);
+	if (cnt > 0)
+		free(sp);
+	if (k < 0)
+		return price_load_mem(s, n, name, err);
+	return t;
+}
+
+static struct price_table *
+load_file(const char *path, const char *provider, struct gpt_err *err)
 {
 	struct buf b;
 	struct price_table *t;
@@ -1001,9 +1202,24 @@ price_load_file(const char *path, struct gpt_err *err)
 		err->code = GPT_EXIT_USAGE;
 		return NULL;
 	}
-	t = price_load_mem(b.data ? b.data : "", b.len, path, err);
+	if (provider)
+		t = price_load_mem_for(b.data ? b.data : "", b.len, path, provider, err);
+	else
+		t = price_load_mem(b.data ? b.data : "", b.len, path, err);
 	buf_release(&b);
 	return t;
+}
+
+struct price_table *
+price_load_file(const char *path, struct gpt_err *err)
+{
+	return load_file(path, NULL, err);
+}
+
+struct price_table *
+price_load_file_for(const char *path, const char *provider, struct gpt_err *err)
+{
+	return load_file(path, provider, err);
 }
 
 void

@@ -52,6 +52,18 @@ struct price_cost {
 struct price_table *price_load_file(const char *path, struct gpt_err *err);
 struct price_table *price_load_mem(const char *s, size_t n, const char *name, struct gpt_err *err);
 
+/*
+ * As price_load_file and price_load_mem, reading in full only the
+ * provider whose id is provider and the fallback providers it names: the
+ * text of the others is only split off, never parsed, which makes a
+ * table of many providers quick to load.  When no provider has that id
+ * exactly, the whole table is loaded.
+ */
+struct price_table *price_load_file_for(const char *path, const char *provider,
+    struct gpt_err *err);
+struct price_table *price_load_mem_for(const char *s, size_t n, const char *name,
+    const char *provider, struct gpt_err *err);
+
 void price_free(struct price_table *t);
 
 /*

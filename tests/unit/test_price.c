@@ -97,6 +97,20 @@ load_error(const char *json)
 	return errmsg;
 }
 
+static const char *
+errmsg_of_for(const char *json, const char *provider)
+{
+	struct gpt_err err = {0};
+	struct price_table *bad = price_load_mem_for(json, strlen(json), "t.json", provider, &err);
+
+	if (bad) {
+		price_free(bad);
+		return "(loaded)";
+	}
+	snprintf(errmsg, sizeof errmsg, "%d %s", err.code, err.msg);
+	return errmsg;
+}
+
 int
 main(void)
 {
@@ -203,5 +217,35 @@ main(void)
 	T_OK(strchr(load_error("[{\"id\":\"p\\n\",\"models\":[{\"match\":{}}]}]"), '\n') == NULL,
 	    "a newline in a name does not reach the message");
 	price_free(t);
+
+	/* Loading one provider (and its fallbacks) of the table. */
+	t = price_load_mem_for(table, sizeof table - 1, "table", "acme", &err);
+	acme = t ? price_provider(t, "acme") : NULL;
+	T_OK(acme != NULL, "a provider loads alone");
+	T_EQ_STR("borrowed", acme ? found("borrowed") : "(no table)", "its fallback providers load with it");
+	T_OK(t && price_provider(t, "nobody") == NULL, "other providers are not there");
+	price_free(t);
+	t = price_load_mem_for(table, sizeof table - 1, "table", "other", &err);
+	T_OK(t && price_provider(t, "acme") == NULL && price_provider(t, "other") != NULL,
+	    "only the provider asked for is read");
+	price_free(t);
+	t = price_load_mem_for(table, sizeof table - 1, "table", "my-acme-proxy", &err);
+	T_OK(t && price_provider(t, "other") != NULL && price_provider(t, "my-acme-proxy") != NULL,
+	    "a provider not found by its id: the whole table loads, for provider_match");
+	price_free(t);
+	{
+		static const char esc[] = " [ {\"id\":\"a\\u0062\",\"models\":[]} , {\"name\":\"x]}\",\"id\":\"c\",\"models\":[]} ] ";
+		t = price_load_mem_for(esc, sizeof esc - 1, "esc", "c", &err);
+		T_OK(t && price_provider(t, "c") != NULL && price_provider(t, "ab") == NULL,
+		    "brackets in strings and escaped ids do not confuse the split");
+		price_free(t);
+		t = price_load_mem_for(esc, sizeof esc - 1, "esc", "ab", &err);
+		T_OK(t && price_provider(t, "ab") != NULL, "an escaped id is found by loading it all");
+		price_free(t);
+	}
+	T_EQ_STR("2 t.json: provider p: models is not an array", errmsg_of_for("[{\"id\":\"p\"}]", "p"),
+	    "an error in the provider asked for is reported");
+	T_EQ_STR("2 t.json:1: truncated JSON at end of input", errmsg_of_for("[{\"id\"", "p"),
+	    "text that does not split is parsed whole, with its error");
 	return t_done();
 }
