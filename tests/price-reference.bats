@@ -43,3 +43,9 @@ agree() {
 	agree google 500 13
 	agree azure 500 14
 }
+
+@test "the shipped data/genai-prices.json is what update-prices writes from the pinned package" {
+	node "$TOP/data/dump-genai-prices.mjs" "$TOP/tests/npm/node_modules/@pydantic/genai-prices" >dump.json
+	cmp dump.json "$TOP/data/genai-prices.json"
+	grep -q "genai-prices 0.1.8" "$TOP/data/LICENSE.genai-prices"
+}
