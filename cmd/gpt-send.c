@@ -501,9 +501,8 @@ give_up(struct run *r, struct item *it, struct http_resp *resp, jv errbody,
 		snprintf(extra, sizeof(extra),
 		    " (the server asks to wait %.0f s: not retried)", delay);
 	if (resp->fail != HTTP_DONE)
-		fail_item(r, it, GPT_EXIT_NOANSWER, strstr(resp->errmsg, "imeout") ||
-		    strstr(resp->errmsg, "timed out") ? "timeout" : "connection_error",
-		    resp->errmsg);
+		fail_item(r, it, GPT_EXIT_NOANSWER,
+		    resp->timed_out ? "timeout" : "connection_error", resp->errmsg);
 	else if (jv_is_valid(errbody))
 		api_error(r, it, resp, errbody, extra);
 	else {
@@ -816,6 +815,8 @@ send_input(struct run *r, int fd, const char *name)
 
 	while (!interrupted && !r->out_gone && (rc = jsonin_next(in, &v, &err)) != 0) {
 		if (rc < 0) {
+			if (interrupted)
+				break;
 			if (!r->o.quiet)
 				warnx("%s", err.msg);
 			worse(r, err.code);

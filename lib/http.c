@@ -317,10 +317,12 @@ classify(struct http *h, CURLcode c)
 		snprintf(r->errmsg, sizeof(r->errmsg), "interrupted");
 	} else if (h->idle) {
 		r->fail = HTTP_TRANSIENT;
+		r->timed_out = 1;
 		snprintf(r->errmsg, sizeof(r->errmsg),
 		    "timeout: no data for %.3g s", (double)h->idle_timeout_ms / 1000.0);
 	} else {
 		r->fail = is_transient(c) ? HTTP_TRANSIENT : HTTP_FINAL;
+		r->timed_out = c == CURLE_OPERATION_TIMEDOUT;
 		snprintf(r->errmsg, sizeof(r->errmsg), "%s", why);
 	}
 }

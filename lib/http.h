@@ -58,6 +58,7 @@ struct http_resp {
 	char *location;           /* location */
 	size_t body_bytes;        /* body bytes received */
 	enum http_fail fail;
+	int timed_out;            /* the failure was a timeout (HTTP_TRANSIENT) */
 	char errmsg[CURL_ERROR_SIZE + 64];  /* why, when fail != HTTP_DONE */
 };
 

@@ -144,6 +144,12 @@ stream_golden() {
 	assert_failure
 }
 
+@test "compressed responses are asked for" {
+	run gpt-send <<<"$REQ"
+	assert_success
+	[[ $(mock_header 1 accept-encoding) == *gzip* ]]
+}
+
 @test "OPENAI_ORG_ID and OPENAI_PROJECT_ID are sent as OpenAI-Organization and OpenAI-Project" {
 	OPENAI_ORG_ID=org-123 OPENAI_PROJECT_ID=proj_456 run gpt-send <<<"$REQ"
 	assert_success
@@ -541,6 +547,13 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	[ "$(mock_count)" -eq 2 ]
 	[ "$output" = "" ]
 	[[ $stderr == *"timed out"* ]]
+}
+
+@test "a batch line that timed out has the error code timeout" {
+	mock_script '[{"hang": true}]'
+	run --separate-stderr gpt-send --timeout 0.3 --retries 0 <<<"$BATCH"
+	[ "$status" -eq 4 ]
+	jq -e '.custom_id == "req-1" and .response == null and .error.code == "timeout"' <<<"$output" >/dev/null
 }
 
 @test "headers with no body time out too" {
