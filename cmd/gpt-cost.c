@@ -23,6 +23,7 @@
 #include <jv.h>
 
 #include "buf.h"
+#include "costreport.h"
 #include "errmsg.h"
 #include "exitcode.h"
 #include "jsonin.h"
@@ -39,7 +40,6 @@
 #endif
 #define PRICES_FILE "genai-prices.json"
 
-enum format { FMT_HUMAN, FMT_TSV, FMT_JSON };
 enum unknown { UNKNOWN_ERROR, UNKNOWN_SKIP, UNKNOWN_ZERO };
 
 struct opts {
@@ -58,33 +58,6 @@ struct opts {
 	int total_only;
 };
 
-/* The sums of a group of items: all of them, or one model's. */
-struct sum {
-	char *model;
-	unsigned long items;
-	unsigned long unknown;
-	long long prompt;
-	long long completion;
-	money cost;
-};
-
-/* One priced (or unpriceable) item, as reported. */
-struct item {
-	unsigned long number;
-	unsigned long line;
-	const char *custom_id;  /* NULL when none */
-	const char *model;      /* the response's model, NULL when none */
-	const char *priced_as;  /* the database's model id; NULL: unknown cost */
-	const char *why;        /* why the cost is unknown */
-	const struct price_provider *provider;
-	char whybuf[320];
-	long long when_ms;
-	int batch;
-	int has_tokens;
-	long long prompt, completion, cached, reasoning;
-	struct price_cost cost;
-};
-
 /* An open stream of chunks: its id and whether its usage chunk was seen. */
 struct stream {
 	char *id;
@@ -100,10 +73,10 @@ struct run {
 	struct price_table *table;
 	const struct price_provider *provider;
 	FILE *rep;              /* where the report goes: stdout, stderr with --tee, NULL: the ledger only */
-	enum format fmt;
+	enum report_format fmt;
 	struct ledger *ledger;
-	struct sum total;
-	struct sum *models;
+	struct cost_sum total;
+	struct cost_sum *models;
 	size_t nmodels;
 	struct stream stream;
 	long long now_ms;
@@ -315,221 +288,6 @@ load_table(const struct opts *o)
 	return t;
 }
 
-/* Writing numbers and JSON. */
-
-static const char *
-usd(money m, char *buf, size_t n)
-{
-	return money_format(m, 6, buf, n);
-}
-
-static void
-json_str(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (!s) {
-		buf_adds(b, "null");
-		return;
-	}
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20) {
-			char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-			buf_adds(b, esc);
-		} else {
-			buf_addc(b, (char)c);
-		}
-	}
-	buf_addc(b, '"');
-}
-
-static void
-json_key(struct buf *b, const char *key)
-{
-	buf_adds(b, b->len > 1 ? ",\"" : "\"");
-	buf_adds(b, key);
-	buf_adds(b, "\":");
-}
-
-static void
-json_num(struct buf *b, const char *key, long long v)
-{
-	char n[32];
-
-	json_key(b, key);
-	snprintf(n, sizeof n, "%lld", v);
-	buf_adds(b, n);
-}
-
-static void
-json_money(struct buf *b, const char *key, const money *m)
-{
-	char n[64];
-
-	json_key(b, key);
-	buf_adds(b, m ? usd(*m, n, sizeof n) : "null");
-}
-
-static void
-tsv_field(struct buf *b, const char *s)
-{
-	/* A tab or newline in a name would break the columns. */
-	for (; s && *s; s++)
-		buf_addc(b, *s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
-
-/* One item as a line of the report's format, into b (emptied first). */
-static void
-item_line(const struct item *it, enum format fmt, struct buf *b)
-{
-	char n[64], date[16];
-	const money *cost = it->priced_as ? &it->cost.total : NULL;
-
-	buf_reset(b);
-	if (fmt == FMT_JSON) {
-		buf_addc(b, '{');
-		json_key(b, "type");
-		json_str(b, "item");
-		json_num(b, "item", (long long)it->number);
-		json_num(b, "line", (long long)it->line);
-		json_key(b, "custom_id");
-		json_str(b, it->custom_id);
-		json_key(b, "model");
-		json_str(b, it->model);
-		json_key(b, "provider");
-		json_str(b, it->provider ? price_provider_id(it->provider) : NULL);
-		json_key(b, "priced_as");
-		json_str(b, it->priced_as);
-		price_format_date(it->when_ms, date, sizeof date);
-		json_key(b, "date");
-		json_str(b, date);
-		json_key(b, "batch");
-		buf_adds(b, it->batch ? "true" : "false");
-		if (it->has_tokens) {
-			json_num(b, "prompt_tokens", it->prompt);
-			json_num(b, "cached_tokens", it->cached);
-			json_num(b, "completion_tokens", it->completion);
-			json_num(b, "reasoning_tokens", it->reasoning);
-		}
-		json_money(b, "input_usd", it->priced_as ? &it->cost.input : NULL);
-		json_money(b, "output_usd", it->priced_as ? &it->cost.output : NULL);
-		json_money(b, "cost_usd", cost);
-		if (it->why) {
-			json_key(b, "unknown");
-			json_str(b, it->why);
-		}
-		buf_adds(b, "}\n");
-		return;
-	}
-	if (fmt == FMT_TSV) {
-		snprintf(n, sizeof n, "%lu\t", it->number);
-		buf_adds(b, n);
-		tsv_field(b, it->custom_id);
-		buf_addc(b, '\t');
-		tsv_field(b, it->model);
-		buf_addc(b, '\t');
-		if (it->has_tokens) {
-			snprintf(n, sizeof n, "%lld\t%lld\t", it->prompt, it->completion);
-			buf_adds(b, n);
-		} else {
-			buf_adds(b, "\t\t");
-		}
-		buf_adds(b, cost ? usd(*cost, n, sizeof n) : "unknown");
-		buf_addc(b, '\n');
-		return;
-	}
-	{
-		char line[512], p[24] = "", c[24] = "", money_s[64] = "unknown";
-		if (it->has_tokens) {
-			snprintf(p, sizeof p, "%lld", it->prompt);
-			snprintf(c, sizeof c, "%lld", it->completion);
-		}
-		if (cost) {
-			money_s[0] = '$';
-			usd(*cost, money_s + 1, sizeof money_s - 1);
-		}
-		snprintf(line, sizeof line, "%6lu  %-16s  %-26s  %9s  %10s  %12s\n", it->number,
-		    it->custom_id ? it->custom_id : "-", it->model ? it->model : "-", p, c, money_s);
-		buf_adds(b, line);
-	}
-}
-
-/* A summary line (a model's, or the total when model is NULL) into b. */
-static void
-sum_line(const struct sum *s, enum format fmt, int total, struct buf *b)
-{
-	char n[64], line[512], cost[64];
-
-	buf_reset(b);
-	usd(s->cost, cost, sizeof cost);
-	/* A model whose every item had no price has no cost to show. */
-	if (!total && s->unknown == s->items)
-		snprintf(cost, sizeof cost, "%s", fmt == FMT_JSON ? "null" : "unknown");
-	if (fmt == FMT_JSON) {
-		buf_addc(b, '{');
-		json_key(b, "type");
-		json_str(b, total ? "total" : "model");
-		if (!total) {
-			json_key(b, "model");
-			json_str(b, s->model);
-		}
-		json_num(b, "items", (long long)s->items);
-		json_num(b, "unknown", (long long)s->unknown);
-		json_num(b, "prompt_tokens", s->prompt);
-		json_num(b, "completion_tokens", s->completion);
-		json_key(b, "cost_usd");
-		buf_adds(b, cost);
-		buf_adds(b, "}\n");
-	} else if (fmt == FMT_TSV) {
-		if (total)
-			buf_adds(b, "total");
-		else
-			tsv_field(b, s->model);
-		snprintf(n, sizeof n, "\t%lu\t%lld\t%lld\t", s->items, s->prompt, s->completion);
-		buf_adds(b, n);
-		buf_adds(b, cost);
-		buf_addc(b, '\n');
-	} else {
-		snprintf(line, sizeof line, "%-26s  %6lu  %9lld  %10lld  %s%s\n",
-		    total ? "total" : s->model, s->items, s->prompt, s->completion,
-		    strcmp(cost, "unknown") == 0 ? "" : "$", cost);
-		buf_adds(b, line);
-	}
-}
-
-/* Per-item TSV rows end with the total in the item columns. */
-static void
-total_item_line(const struct sum *s, enum format fmt, struct buf *b)
-{
-	char n[96], cost[64];
-
-	if (fmt != FMT_TSV && fmt != FMT_HUMAN) {
-		sum_line(s, fmt, 1, b);
-		return;
-	}
-	buf_reset(b);
-	usd(s->cost, cost, sizeof cost);
-	if (fmt == FMT_TSV) {
-		snprintf(n, sizeof n, "total\t\t\t%lld\t%lld\t", s->prompt, s->completion);
-		buf_adds(b, n);
-		buf_adds(b, cost);
-		buf_addc(b, '\n');
-	} else {
-		char line[256];
-		snprintf(line, sizeof line, "%6s  %-16s  %-26s  %9lld  %10lld  %12s\n", "total", "",
-		    "", s->prompt, s->completion, "");
-		/* The cost is right-aligned with a dollar sign. */
-		snprintf(n, sizeof n, "$%s", cost);
-		snprintf(line + strlen(line) - 13, sizeof line - strlen(line) + 13, "%12s\n", n);
-		buf_adds(b, line);
-	}
-}
-
 /* When items end differently, the highest status is the program's. */
 static void
 set_status(struct run *r, int status)
@@ -554,7 +312,7 @@ report(struct run *r, const char *p, size_t n)
 
 /* Counting and reporting items. */
 
-static struct sum *
+static struct cost_sum *
 model_sum(struct run *r, const char *model)
 {
 	const char *m = model ? model : "-";
@@ -569,7 +327,7 @@ model_sum(struct run *r, const char *model)
 }
 
 static void
-sum_add(struct sum *s, const struct item *it)
+sum_add(struct cost_sum *s, const struct cost_item *it)
 {
 	s->items++;
 	if (!it->priced_as)
@@ -582,17 +340,15 @@ sum_add(struct sum *s, const struct item *it)
 static void
 header(struct run *r)
 {
-	const char *h = r->o->by_model ?
-	    "MODEL                        ITEMS     PROMPT  COMPLETION  COST\n" :
-	    "  ITEM  CUSTOM_ID         MODEL                          PROMPT  COMPLETION          COST\n";
+	const char *h = report_header(r->o->by_model);
 
-	if (r->fmt == FMT_HUMAN && !r->header_done && !r->o->total_only)
+	if (r->fmt == REPORT_HUMAN && !r->header_done && !r->o->total_only)
 		report(r, h, strlen(h));
 	r->header_done = 1;
 }
 
 static void
-record(struct run *r, struct item *it)
+record(struct run *r, struct cost_item *it)
 {
 	struct buf b;
 	struct gpt_err e = {0};
@@ -619,7 +375,7 @@ record(struct run *r, struct item *it)
 		sum_add(model_sum(r, it->model), it);
 	buf_init(&b, (size_t)1 << 20);
 	if (r->ledger) {
-		item_line(it, r->o->json ? FMT_JSON : FMT_TSV, &b);
+		report_item(&b, it, r->o->json ? REPORT_JSON : REPORT_TSV);
 		if (ledger_append(r->ledger, b.data, b.len, &e) < 0) {
 			warnx("%s", e.msg);
 			exit(GPT_EXIT_IO);
@@ -627,7 +383,7 @@ record(struct run *r, struct item *it)
 	}
 	if (!r->o->total_only && !r->o->by_model) {
 		header(r);
-		item_line(it, r->fmt, &b);
+		report_item(&b, it, r->fmt);
 		report(r, b.data, b.len);
 	}
 	buf_release(&b);
@@ -718,11 +474,12 @@ static void
 bill(struct run *r, jv payload, unsigned long number, unsigned long line, const char *custom_id,
     int batch)
 {
-	struct item it;
+	struct cost_item it;
 	jv model = get(payload, K_MODEL), usage = get(payload, K_USAGE);
 	struct price_usage u;
 	struct gpt_err e = {0};
 	const struct price_model *m = NULL;
+	const struct price_provider *prov = r->provider;
 	char where[512];
 
 	memset(&it, 0, sizeof it);
@@ -732,7 +489,6 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 	it.batch = batch || r->o->batch;
 	it.model = jv_get_kind(model) == JV_KIND_STRING ? jv_string_value(model) : NULL;
 	it.when_ms = item_time(r, payload);
-	it.provider = r->provider;
 	if (jv_get_kind(usage) != JV_KIND_OBJECT) {
 		it.why = "no usage in the response: its cost is unknown";
 	} else {
@@ -740,23 +496,23 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 		it.prompt = count_at(usage, K_PROMPT_TOKENS, -1);
 		it.completion = count_at(usage, K_COMPLETION_TOKENS, -1);
 		/* Only the JSON report shows these. */
-		if (r->o->json || r->fmt == FMT_JSON) {
+		if (r->o->json || r->fmt == REPORT_JSON) {
 			it.cached = count_at(usage, K_PROMPT_DETAILS, K_CACHED_TOKENS);
 			it.reasoning = count_at(usage, K_COMPLETION_DETAILS, K_REASONING_TOKENS);
 		}
 		if (!it.model) {
 			it.why = "no model in the response: its cost is unknown";
 		} else {
-			if (!it.provider)
-				it.provider = price_provider_for_model(r->table, it.model);
-			if (it.provider)
-				m = price_find(r->table, it.provider, it.model);
+			if (!prov)
+				prov = price_provider_for_model(r->table, it.model);
+			if (prov)
+				m = price_find(r->table, prov, it.model);
 			if (!m) {
 				snprintf(it.whybuf, sizeof it.whybuf,
 				    "model \"%s\" is not in the price table%s%s", it.model,
-				    it.provider ? " of " : "", it.provider ? price_provider_id(it.provider) : "");
+				    prov ? " of " : "", prov ? price_provider_id(prov) : "");
 				it.why = it.whybuf;
-			} else if (price_extract(r->table, it.provider, payload, &u, &e) < 0 ||
+			} else if (price_extract(r->table, prov, payload, &u, &e) < 0 ||
 			    price_cost(r->table, m, &u, it.when_ms, &it.cost, &e) < 0) {
 				warnx("%s%s", place(r, line, custom_id, where, sizeof where), e.msg);
 				set_status(r, GPT_EXIT_DATA);
@@ -766,6 +522,7 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 			}
 		}
 	}
+	it.provider = prov ? price_provider_id(prov) : NULL;
 	record(r, &it);
 out:
 	jv_free(model);
@@ -779,13 +536,13 @@ stream_end(struct run *r)
 	struct stream *s = &r->stream;
 
 	if (s->id && !s->billed) {
-		struct item it;
+		struct cost_item it;
 		memset(&it, 0, sizeof it);
 		it.number = s->number;
 		it.line = s->line;
 		it.custom_id = s->custom_id;
 		it.model = s->model;
-		it.provider = r->provider;
+		it.provider = r->provider ? price_provider_id(r->provider) : NULL;
 		it.when_ms = r->o->date_ms >= 0 ? r->o->date_ms : s->created_ms;
 		it.why = "stream without usage (stream_options.include_usage): its cost is unknown";
 		record(r, &it);
@@ -979,16 +736,16 @@ finish(struct run *r)
 	if (r->o->by_model) {
 		header(r);
 		for (size_t i = 0; i < r->nmodels; i++) {
-			sum_line(&r->models[i], r->fmt, 0, &b);
+			report_sum(&b, &r->models[i], r->fmt, 0);
 			report(r, b.data, b.len);
 		}
-		sum_line(&r->total, r->fmt, 1, &b);
-	} else if (r->o->total_only && r->fmt != FMT_JSON) {
+		report_sum(&b, &r->total, r->fmt, 1);
+	} else if (r->o->total_only && r->fmt != REPORT_JSON) {
 		buf_reset(&b);
-		buf_adds(&b, usd(r->total.cost, cost, sizeof cost));
+		buf_adds(&b, report_usd(r->total.cost, cost, sizeof cost));
 		buf_addc(&b, '\n');
 	} else {
-		total_item_line(&r->total, r->fmt, &b);
+		report_total(&b, &r->total, r->fmt);
 	}
 	report(r, b.data, b.len);
 	buf_release(&b);
@@ -997,7 +754,7 @@ finish(struct run *r)
 		    r->total.unknown == 1 ? "" : "s", r->total.unknown == 1 ? "is" : "are");
 	if (r->over_budget) {
 		warnx("over budget: $%s spent, the budget is $%s",
-		    usd(r->total.cost, cost, sizeof cost), usd(r->o->budget, budget, sizeof budget));
+		    report_usd(r->total.cost, cost, sizeof cost), report_usd(r->o->budget, budget, sizeof budget));
 		set_status(r, GPT_EXIT_BUDGET);
 	}
 }
@@ -1009,7 +766,7 @@ static const char *const list_keys[] = {
 };
 
 static void
-list_price(const struct price_model *m, long long when, const char *key, enum format fmt,
+list_price(const struct price_model *m, long long when, const char *key, enum report_format fmt,
     struct buf *b)
 {
 	money base, p;
@@ -1018,19 +775,19 @@ list_price(const struct price_model *m, long long when, const char *key, enum fo
 	char n[64], s[32];
 
 	if (!price_of(m, when, key, &base, &ntiers)) {
-		buf_adds(b, fmt == FMT_JSON ? "null" : "-");
+		buf_adds(b, fmt == REPORT_JSON ? "null" : "-");
 		return;
 	}
-	if (fmt == FMT_JSON && ntiers) {
+	if (fmt == REPORT_JSON && ntiers) {
 		buf_adds(b, "{\"base\":");
 		buf_adds(b, money_format(base, 0, n, sizeof n));
 		buf_adds(b, ",\"tiers\":[");
 	} else {
-		buf_adds(b, money_format(base, fmt == FMT_JSON ? 0 : 2, n, sizeof n));
+		buf_adds(b, money_format(base, fmt == REPORT_JSON ? 0 : 2, n, sizeof n));
 	}
 	for (size_t i = 0; i < ntiers; i++) {
 		price_tier(m, when, key, i, &start, &p);
-		if (fmt == FMT_JSON) {
+		if (fmt == REPORT_JSON) {
 			snprintf(s, sizeof s, "%s{\"start\":%lld,\"price\":", i ? "," : "", start);
 			buf_adds(b, s);
 			buf_adds(b, money_format(p, 0, n, sizeof n));
@@ -1041,7 +798,7 @@ list_price(const struct price_model *m, long long when, const char *key, enum fo
 			buf_adds(b, money_format(p, 2, n, sizeof n));
 		}
 	}
-	if (fmt == FMT_JSON && ntiers)
+	if (fmt == REPORT_JSON && ntiers)
 		buf_adds(b, "]}");
 }
 
@@ -1074,30 +831,30 @@ list(struct run *r, const char *pattern)
 	if (!p)
 		errx(GPT_EXIT_USAGE, "--list: no provider openai in the price table; use --provider");
 	buf_init(&b, (size_t)1 << 20);
-	if (r->fmt == FMT_HUMAN)
+	if (r->fmt == REPORT_HUMAN)
 		report(r, "MODEL (USD per 1M tokens)   INPUT  CACHED_INPUT  OUTPUT  AUDIO_INPUT  AUDIO_OUTPUT\n", 86);
 	for (size_t i = 0; i < price_model_count(p) && !r->out_gone; i++) {
 		const struct price_model *m = price_model_at(p, i);
 		if (!list_wanted(m, pattern))
 			continue;
 		buf_reset(&b);
-		if (r->fmt == FMT_JSON) {
+		if (r->fmt == REPORT_JSON) {
 			buf_adds(&b, "{\"provider\":");
-			json_str(&b, price_provider_id(p));
+			report_json_str(&b, price_provider_id(p));
 			buf_adds(&b, ",\"model\":");
-			json_str(&b, price_model_id(m));
+			report_json_str(&b, price_model_id(m));
 			buf_adds(&b, ",\"name\":");
-			json_str(&b, price_model_name(m));
+			report_json_str(&b, price_model_name(m));
 			for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
-				json_key(&b, list_keys[k]);
-				list_price(m, when, list_keys[k], FMT_JSON, &b);
+				report_json_key(&b, list_keys[k]);
+				list_price(m, when, list_keys[k], REPORT_JSON, &b);
 			}
 			buf_adds(&b, "}\n");
 		} else {
-			tsv_field(&b, price_model_id(m));
+			report_tsv_field(&b, price_model_id(m));
 			for (size_t k = 0; k < sizeof list_keys / sizeof list_keys[0]; k++) {
 				buf_addc(&b, '\t');
-				list_price(m, when, list_keys[k], FMT_TSV, &b);
+				list_price(m, when, list_keys[k], REPORT_TSV, &b);
 			}
 			buf_addc(&b, '\n');
 		}
@@ -1126,9 +883,9 @@ setup(struct run *r, struct opts *o)
 	r->now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	/* With --tee the report goes to stderr, or to the ledger alone when there is one. */
 	r->rep = !o->tee ? stdout : o->ledger_path ? NULL : stderr;
-	r->fmt = o->json ? FMT_JSON : r->rep && isatty(fileno(r->rep)) ? FMT_HUMAN : FMT_TSV;
+	r->fmt = o->json ? REPORT_JSON : r->rep && isatty(fileno(r->rep)) ? REPORT_HUMAN : REPORT_TSV;
 	if (o->list && o->json)
-		r->fmt = FMT_JSON;
+		r->fmt = REPORT_JSON;
 	if (o->ledger_path && !(r->ledger = ledger_open(o->ledger_path, &e))) {
 		warnx("%s", e.msg);
 		exit(GPT_EXIT_IO);
