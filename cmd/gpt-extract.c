@@ -215,6 +215,19 @@ read_filter_file(struct opts *o, const char *path)
 	o->filter = o->filter_file.data != NULL ? o->filter_file.data : "";
 }
 
+/* What getopt_long refused; arg is the argument it was looking at. */
+static void __attribute__((noreturn))
+bad_option(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (strncmp(arg, "--", 2) == 0 && optopt != 0 && eq != NULL)
+		usage_error("%.*s: takes no argument", (int)(eq - arg), arg);
+	if (optopt == 0)
+		usage_error("%s: unknown or ambiguous option", arg);
+	usage_error("-%c: unknown option", optopt);
+}
+
 static void
 opts_parse(struct opts *o, int argc, char *argv[])
 {
@@ -225,7 +238,8 @@ opts_parse(struct opts *o, int argc, char *argv[])
 	memset(o, 0, sizeof(*o));
 	o->named = jv_object();
 	buf_init(&o->filter_file, FILTER_MAX);
-	while ((c = getopt_long(argc, argv, "acf:hjrv", longopts, NULL)) != -1) {
+	opterr = 0;	/* getopt would name the program by its path */
+	while ((c = getopt_long(argc, argv, ":acf:hjrv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o->choice = -1;
@@ -286,9 +300,10 @@ opts_parse(struct opts *o, int argc, char *argv[])
 		case OPT_WITH_ID:
 			o->with_id = 1;
 			break;
+		case ':':
+			usage_error("%s: an argument is needed", argv[optind - 1]);
 		default:
-			fputs("Try 'gpt-extract --help' for more information.\n", stderr);
-			exit(GPT_EXIT_USAGE);
+			bad_option(argv[optind - 1]);
 		}
 	}
 	argc -= optind;

@@ -427,6 +427,16 @@ PY
 	done
 }
 
+@test "a bad option is named by gpt-extract, not by the path it was run as" {
+	run --separate-stderr "$TOP/gpt-extract" --bogus
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --bogus: unknown or ambiguous option" ]
+	run --separate-stderr "$TOP/gpt-extract" --usage=x
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --usage: takes no argument" ]
+	run --separate-stderr "$TOP/gpt-extract" --choice
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --choice: an argument is needed" ]
+}
+
 @test "--arg takes its value even when options follow the filter" {
 	run --separate-stderr gpt-extract -r '$a + .model' --arg a "x " <"$G/plain/input"
 	assert_success
@@ -485,4 +495,19 @@ PY
 	assert_output ""
 	[[ "$stderr" == "gpt-extract: line 1: API error "*": No such model." ]] || fail "$stderr"
 	mock_stop
+}
+
+@test "the built-in paths never start jq's compiler; a filter does" {
+	# A stand-in libjq entry point that ends the program if it is called.
+	cat >nojq.c <<'C'
+#include <unistd.h>
+void *jq_init(void) { write(2, "jq_init called\n", 15); _exit(97); }
+C
+	cc -shared -fPIC -o nojq.so nojq.c || skip "no C compiler"
+	for opt in "" --json --usage --message --tool-calls --finish-reason --all; do
+		LD_PRELOAD=$PWD/nojq.so run --separate-stderr gpt-extract $opt <"$G/json-mode/input"
+		[ "$status" -eq 0 ] || fail "gpt-extract $opt: status $status: $stderr"
+	done
+	LD_PRELOAD=$PWD/nojq.so run --separate-stderr gpt-extract -r .model <"$G/json-mode/input"
+	assert_failure 97
 }
