@@ -46,7 +46,7 @@ run_prog() {
 	case $p in
 	gpt-send) set -- --retries 0 --connect-timeout 2 --timeout 5 "$@" ;;
 	esac
-	run --separate-stderr "$TOP/$p" "$@" <"$in"
+	run --separate-stderr "$p" "$@" <"$in"
 }
 
 # The rules every failure keeps: exit CODE, at least one stderr line and
@@ -127,7 +127,7 @@ assert_one_line() {
 	need gpt-msg
 	run_prog gpt-msg deep -c - "next"
 	assert_refused gpt-msg 3
-	run --separate-stderr "$TOP/gpt-msg" --param "x=$(cat deep)" "hi" </dev/null
+	run --separate-stderr gpt-msg --param "x=$(cat deep)" "hi" </dev/null
 	assert_refused gpt-msg 2
 	assert_one_line gpt-msg
 }
@@ -170,7 +170,7 @@ assert_one_line() {
 	run_prog gpt-msg nul
 	assert_refused gpt-msg 3
 	stderr_has "byte 3"
-	run --separate-stderr "$TOP/gpt-msg" -f nul </dev/null
+	run --separate-stderr gpt-msg -f nul </dev/null
 	assert_refused gpt-msg 3
 }
 
@@ -204,7 +204,7 @@ assert_one_line() {
 @test "open: gpt-msg refuses a --param number that is not finite" {
 	need gpt-msg
 	for v in 1e999 -1e999 nan; do
-		run --separate-stderr "$TOP/gpt-msg" --param "seed=$v" "hi" </dev/null
+		run --separate-stderr gpt-msg --param "seed=$v" "hi" </dev/null
 		assert_refused gpt-msg 2
 	done
 }
@@ -241,7 +241,7 @@ write_case() {
 	for p in gpt-msg $READERS; do
 		need "$p"
 		write_case "$p"
-		run -7 --separate-stderr bash -c '"$@" >/dev/full' _ "$TOP/$p" "${ARGS[@]}" <in
+		run -7 --separate-stderr bash -c '"$@" >/dev/full' _ "$p" "${ARGS[@]}" <in
 		assert_one_line "$p"
 		stderr_matches "^$p: .*No space left on device"
 	done
@@ -251,7 +251,7 @@ write_case() {
 	for p in gpt-msg $READERS; do
 		need "$p"
 		write_case "$p"
-		run -7 --separate-stderr bash -c '"$@" >&-' _ "$TOP/$p" "${ARGS[@]}" <in
+		run -7 --separate-stderr bash -c '"$@" >&-' _ "$p" "${ARGS[@]}" <in
 		assert_one_line "$p"
 		stderr_matches "^$p: "
 	done
@@ -264,7 +264,7 @@ write_case() {
 		gpt-msg) seq 1 20000 >in; ARGS=(--each-line "n {}") ;;
 		*) yes "$(cat "$D/response")" | head -n 2000 >in; ARGS=() ;;
 		esac
-		run --separate-stderr bash -c 'trap "" PIPE; "$@" <in | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}" >rc' _ "$TOP/$p" "${ARGS[@]}"
+		run --separate-stderr bash -c 'trap "" PIPE; "$@" <in | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}" >rc' _ "$p" "${ARGS[@]}"
 		[ -z "$stderr" ] || fail "stderr: ${stderr:0:300}"
 		[ "$(cat rc)" -le 7 ] || fail "$p: exit $(cat rc)"
 	done
@@ -280,6 +280,7 @@ big_run() {
 }
 
 @test "a 100 MB string goes through gpt-msg, gpt-extract and gpt-cost in bounded memory" {
+	no_valgrind "a 100 MB string"
 	head -c 104857600 /dev/zero | tr '\0' x >big-text
 	need gpt-msg
 	# The same request as for "x", with 100 MB where the x was.
@@ -357,12 +358,23 @@ PY
 	PORT=$(cat port)
 }
 
+# Under valgrind (VALGRIND=1: tests/helper.bash puts wrappers first on
+# PATH) time and memory are not the program's own: those checks are off.
+no_valgrind() {
+	[ -z "${VALGRIND:-}" ] || skip "$1 is measured without valgrind"
+}
+
+# Whether ELAPSED is under SECS (always, under valgrind).
+took_less() {
+	[ -n "${VALGRIND:-}" ] || (( $(echo "$ELAPSED < $1" | bc) )) || fail "took $ELAPSED s"
+}
+
 # Run gpt-send with a deadline; the elapsed seconds go in ELAPSED.
 send_within() {
 	local limit=$1 t0
 	shift
 	t0=$(date +%s.%N)
-	run --separate-stderr timeout "$limit" "$TOP/gpt-send" --retries 0 "$@" <"$D/request"
+	run --separate-stderr timeout "$limit" gpt-send --retries 0 "$@" <"$D/request"
 	ELAPSED=$(echo "$(date +%s.%N) - $t0" | bc)
 }
 
@@ -373,7 +385,7 @@ send_within() {
 	send_within 10 --timeout 1
 	assert_refused gpt-send 4
 	assert_one_line gpt-send
-	(( $(echo "$ELAPSED < 4" | bc) )) || fail "took $ELAPSED s"
+	took_less 4
 }
 
 @test "gpt-send: a body trickling one byte a second ends at --timeout with exit 4" {
@@ -383,7 +395,8 @@ send_within() {
 	send_within 10 --timeout 2
 	assert_refused gpt-send 4
 	assert_one_line gpt-send
-	(( $(echo "$ELAPSED >= 1.9 && $ELAPSED < 5" | bc) )) || fail "took $ELAPSED s"
+	(( $(echo "$ELAPSED >= 1.9" | bc) )) || fail "ended after $ELAPSED s, before the timeout"
+	took_less 5
 }
 
 @test "gpt-send: headers without a body end at --timeout with exit 4" {
@@ -393,7 +406,7 @@ send_within() {
 	send_within 10 --timeout 1
 	assert_refused gpt-send 4
 	assert_one_line gpt-send
-	(( $(echo "$ELAPSED < 4" | bc) )) || fail "took $ELAPSED s"
+	took_less 4
 }
 
 @test "gpt-send: a 307 to another host is not followed, exit 4" {
@@ -404,11 +417,12 @@ send_within() {
 	assert_refused gpt-send 4
 	assert_one_line gpt-send
 	[ "$(mock_count)" -eq 1 ]
-	(( $(echo "$ELAPSED < 2" | bc) )) || fail "took $ELAPSED s: it tried the other host"
+	took_less 2
 }
 
 @test "gpt-send: a never-ending stream is cut at --max-bytes with exit 4, in bounded memory" {
 	need gpt-send
+	no_valgrind "memory"
 	start_server endless
 	run --separate-stderr /usr/bin/time -f %M -o rss timeout 20 "$TOP/gpt-send" --retries 0 -S \
 	    --max-bytes 1000000 --base-url "http://127.0.0.1:$PORT/v1" <"$D/request"
@@ -421,6 +435,7 @@ send_within() {
 
 @test "gpt-send: a 100 MB answer is refused at --max-bytes (64 MiB) in bounded memory" {
 	need gpt-send
+	no_valgrind "memory"
 	start_server big
 	run --separate-stderr /usr/bin/time -f %M -o rss timeout 60 "$TOP/gpt-send" --retries 0 \
 	    --base-url "http://127.0.0.1:$PORT/v1" <"$D/request"
