@@ -27,6 +27,7 @@
 #include "num.h"
 #include "shape.h"
 #include "textin.h"
+#include "utf8.h"
 #include "version.h"
 
 /* The largest -f FILE read. */
@@ -181,6 +182,15 @@ set_what(struct opts *o, enum what w, const char *name)
 	o->shortcut = name;
 }
 
+/* A message of json_parse_one without its ":LINE: " or ": " start. */
+static const char *
+why_not(const char *msg)
+{
+	msg += strspn(msg, ":");
+	msg += strspn(msg, "0123456789");
+	return msg + strspn(msg, ": ");
+}
+
 /* --arg and --argjson take two arguments: the second is argv[optind]. */
 static void
 add_named(struct opts *o, int argc, char *argv[], int json)
@@ -193,11 +203,14 @@ add_named(struct opts *o, int argc, char *argv[], int json)
 	if (optind >= argc)
 		usage_error("%s %s: a value must follow the name", opt, name);
 	if (json) {
-		if (json_parse_one(argv[optind], strlen(argv[optind]), "--argjson",
+		if (json_parse_one(argv[optind], strlen(argv[optind]), "",
 		    &v, &e) < 0)
-			usage_error("--argjson %s: the value is not JSON: %s", name,
-			    e.msg);
-	} else
+			usage_error("--argjson %s: not JSON: %s", name, why_not(e.msg));
+	} else if (utf8_invalid(argv[optind], strlen(argv[optind])) <
+	    strlen(argv[optind]))
+		usage_error("--arg %s: the value is not valid UTF-8 (at byte %zu)",
+		    name, utf8_invalid(argv[optind], strlen(argv[optind])));
+	else
 		v = jv_string(argv[optind]);
 	optind++;
 	o->named = jv_object_set(o->named, jv_string(name), v);

@@ -437,6 +437,18 @@ PY
 	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --choice: an argument is needed" ]
 }
 
+@test "an --arg value that is not UTF-8 is refused, not changed" {
+	run --separate-stderr gpt-extract --arg a $'ok\xff' '$a' </dev/null
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --arg a: the value is not valid UTF-8 (at byte 2)" ]
+}
+
+@test "an --argjson value that is not JSON is exit 2 saying why" {
+	run --separate-stderr gpt-extract --argjson n '{"a": [1, 2' '$n' </dev/null
+	assert_failure 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "gpt-extract: --argjson n: not JSON: truncated JSON at end of input" ]
+}
+
 @test "--arg takes its value even when options follow the filter" {
 	run --separate-stderr gpt-extract -r '$a + .model' --arg a "x " <"$G/plain/input"
 	assert_success
