@@ -731,23 +731,23 @@ packed(jv calls)
 jv
 extract_stream_finish(struct extract_stream *s)
 {
+	/* The fields of a response that every chunk repeats, in its order. */
 	static const char *const head_keys[] = {
-		"id", "created", "model", "service_tier", "system_fingerprint"
+		"created", "model", "service_tier", "system_fingerprint"
 	};
-	jv resp = jv_object(), choices = jv_array(), x;
+	jv resp, choices = jv_array(), x;
 	size_t k;
 	long i;
 
+	resp = jv_object_set(jv_object(), jv_string("id"),
+	    get_or_null(s->head, K_ID));
+	resp = jv_object_set(resp, jv_string("object"), jv_string("chat.completion"));
 	for (k = 0; k < sizeof(head_keys) / sizeof(head_keys[0]); k++) {
 		x = get_s(s->head, head_keys[k]);
-		if (k == 0 || jv_is_valid(x))
-			resp = jv_object_set(resp, jv_string(head_keys[k]),
-			    jv_is_valid(x) ? x : (jv_free(x), jv_null()));
+		if (jv_is_valid(x))
+			resp = jv_object_set(resp, jv_string(head_keys[k]), x);
 		else
 			jv_free(x);
-		if (k == 0)
-			resp = jv_object_set(resp, jv_string("object"),
-			    jv_string("chat.completion"));
 	}
 	for (i = 0; i < s->nc; i++) {
 		struct schoice *c = &s->c[i];
