@@ -360,7 +360,7 @@ on_event(void *arg, const char *event, const char *data, size_t len)
 	}
 	if (json_parse_one(data, len, "event", &v, &err) < 0) {
 		if (a->api_error)
-			snprintf(a->errmsg, sizeof(a->errmsg), "stream error event (data not JSON)");
+			snprintf(a->errmsg, sizeof(a->errmsg), "(its data is not JSON)");
 		else
 			a->bad_data = 1;
 		return 1;
