@@ -471,7 +471,8 @@ print_content(struct run *r, jv choice, const struct where *w, int live)
 {
 	jv content = extract_content(choice), calls;
 
-	if (jv_get_kind(content) != JV_KIND_NULL) {
+	/* -c prints every value, null too: one line per choice. */
+	if (jv_get_kind(content) != JV_KIND_NULL || r->o->out == OUT_JSON) {
 		if (live)
 			jv_free(content);
 		else

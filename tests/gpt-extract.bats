@@ -90,6 +90,10 @@ golden() {
 	golden content-null
 }
 
+@test "golden content-null-compact: -c prints content null as null, one line per choice" {
+	golden content-null-compact
+}
+
 @test "golden content-null-verbose: -v says on stderr that a message has no text" {
 	golden content-null-verbose
 }
