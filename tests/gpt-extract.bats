@@ -520,6 +520,8 @@ PY
 void *jq_init(void) { write(2, "jq_init called\n", 15); _exit(97); }
 C
 	cc -shared -fPIC -o nojq.so nojq.c || skip "no C compiler"
+	# Under make check SAN=1, ASan must not mind a library preloaded first.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 	for opt in "" --json --usage --message --tool-calls --finish-reason --all; do
 		LD_PRELOAD=$PWD/nojq.so run --separate-stderr gpt-extract $opt <"$G/json-mode/input"
 		[ "$status" -eq 0 ] || fail "gpt-extract $opt: status $status: $stderr"
