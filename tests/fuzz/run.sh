@@ -18,12 +18,12 @@
 # fuzzing goes on finding other faults; FUZZ_OPEN=1 keeps them in) and
 # tests/fuzz.bats runs each on its own.  New inputs and findings go to
 # the build directory (FUZZ_BUILD, by default tests/fuzz/build), never
-# into the seed corpus.
+# into the seed corpus (FUZZ_FRESH=1 starts from the seeds alone).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
 build=${FUZZ_BUILD:-tests/fuzz/build}
 CLANG=${CLANG:-clang}
-FUZZFLAGS="-Wall -Wextra -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+FUZZFLAGS="-Wall -Wextra -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 
 mode=fuzz
 case $1 in
@@ -53,20 +53,42 @@ field() {
 	sed -n "s/^ \* $1: //p" "tests/fuzz/fuzz_$2.c" | head -1
 }
 
+# Compile lib/NAME.c for fuzzing into build/obj/NAME.o, once for all
+# targets, unless the object is newer than the source and every header.
+build_obj() {
+	o=$build/obj/$1.o
+	if [ -f "$o" ] && [ -z "$(find "lib/$1.c" lib/*.h tests/fuzz/run.sh -newer "$o" 2>/dev/null)" ]; then
+		return 0
+	fi
+	mkdir -p "$build/obj"
+	# shellcheck disable=SC2086
+	$CLANG $FUZZFLAGS -fsanitize=fuzzer-no-link -std=c11 -D_POSIX_C_SOURCE=200809L \
+	    -D_DEFAULT_SOURCE -Ilib -c -o "$o" "lib/$1.c" 2>>"$build/log/obj.build"
+}
+
 # Build build/fuzz_NAME unless it is newer than everything it is made of.
 build_one() {
 	name=$1
 	src=tests/fuzz/fuzz_$name.c
 	bin=$build/fuzz_$name
 	[ -f "$src" ] || { echo "fuzz_$name: no such target ($src)" >&2; return 1; }
-	libs=$(for s in $(field sources "$name"); do printf 'lib/%s.c ' "$s"; done)
+	objs=
+	for s in $(field sources "$name"); do
+		build_obj "$s" || {
+			echo "fuzz_$name: lib/$s.c does not build:" >&2
+			cat "$build/log/obj.build" >&2
+			return 1
+		}
+		objs="$objs $build/obj/$s.o"
+	done
 	extra=$(field libs "$name")
-	if [ -x "$bin" ] && [ -z "$(find "$src" $libs lib/*.h tests/fuzz/*.h tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
+	# shellcheck disable=SC2086
+	if [ -x "$bin" ] && [ -z "$(find "$src" $objs tests/fuzz/*.h tests/fuzz/run.sh -newer "$bin" 2>/dev/null)" ]; then
 		return 0
 	fi
 	# shellcheck disable=SC2086
-	$CLANG $FUZZFLAGS -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -Ilib -o "$bin" "$src" $libs $extra -ljq -lm 2>"$build/log/$name.build" || {
+	$CLANG $FUZZFLAGS -fsanitize=fuzzer -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	    -Ilib -o "$bin" "$src" $objs $extra -ljq -lm 2>"$build/log/$name.build" || {
 		echo "fuzz_$name: build failed:" >&2
 		cat "$build/log/$name.build" >&2
 		return 1
@@ -98,6 +120,9 @@ run_one() {
 	if [ "$mode" = replay ]; then
 		set -- "$@" -runs=0 "$seeds"
 	else
+		# FUZZ_FRESH=1: start from the seeds alone, as CI does, not from
+		# what earlier runs added to build/corpus.
+		[ "${FUZZ_FRESH:-0}" = 1 ] && rm -rf "$build/corpus/$name" && mkdir -p "$build/corpus/$name"
 		set -- "$@" -max_total_time="$seconds" "$build/corpus/$name" "$seeds"
 	fi
 	if "$bin" "$@" >"$log" 2>&1; then

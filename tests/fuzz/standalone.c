@@ -1,6 +1,7 @@
 /*
- * A main() for the fuzz targets without libFuzzer: runs the target once
- * on each file named, so any C compiler can build a target and valgrind
+ * A main() for the fuzz targets without libFuzzer: runs the target's
+ * LLVMFuzzerInitialize, if it has one, then the target once on each file
+ * named, so any C compiler can build a target and valgrind
  * can replay a corpus (tests/fuzz.bats does, with -DFUZZ_STRICT).
  */
 #include <stdint.h>
@@ -8,12 +9,15 @@
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 int
 main(int argc, char *argv[])
 {
 	int i;
 
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		FILE *f = fopen(argv[i], "rb");
 		unsigned char *p = NULL;
