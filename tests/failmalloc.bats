@@ -45,7 +45,7 @@ torture() {
 	    FAILMALLOC_COUNT=count "$TOP/$prog" "$@" <"$in" >/dev/null 2>&1 || true
 	total=$(cat count)
 	[ "$total" -gt 0 ] || { echo "no allocation counted"; return 1; }
-	step=$(( (total + ${FM_MAX:-120} - 1) / ${FM_MAX:-120} ))
+	step=$(( (total + ${FM_MAX:-200} - 1) / ${FM_MAX:-200} ))
 	for ((n = 1; n <= total; n += step)); do
 		rm -f who
 		# In a subshell, so that bash's "Aborted" goes nowhere.
@@ -113,7 +113,7 @@ torture() {
 @test "gpt-cost with the shipped price table survives its own allocations failing" {
 	[ -x "$TOP/gpt-cost" ] || skip "gpt-cost not built"
 	echo "$RESPONSE" >in
-	FM_MAX=40 torture exe in gpt-cost
+	FM_MAX=25 torture exe in gpt-cost
 }
 
 # Fails until each program calls jv_nomem_handler() with a handler that
