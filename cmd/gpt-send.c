@@ -65,6 +65,7 @@ struct run {
 	char *key;                /* NULL only for --dry-run */
 	char *url;
 	struct http *http;
+	struct http_xfer *xfer;   /* one transfer slot, reused for every request */
 	FILE *out;
 	struct outfile outfile;
 	jv seen_ids;              /* custom_ids met so far, as object keys */
@@ -542,7 +543,7 @@ attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp 
 	a.it = it;
 	buf_init(&a.body, r->o.max_bytes);
 	hdrs = make_headers(r, it, retries_done, 0);
-	rc = http_post(r->http, r->url, hdrs, it->req.body, strlen(it->req.body), on_body, &a,
+	rc = http_post(r->xfer, r->url, hdrs, it->req.body, strlen(it->req.body), on_body, &a,
 	    resp, &err);
 	curl_slist_free_all(hdrs);
 	*errbody = hold[0] = hold[1] = jv_invalid();
@@ -595,9 +596,9 @@ send_item(struct run *r, struct item *it)
 	int n;
 
 	if (it->req.stream)
-		http_set_timeouts(r->http, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
+		http_xfer_set_timeouts(r->xfer, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
 	else
-		http_set_timeouts(r->http, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
+		http_xfer_set_timeouts(r->xfer, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
 	http_resp_init(&resp);
 	for (n = 0; ; n++) {
 		if (attempt_once(r, it, n, &resp, &rin, &errbody, hold))
@@ -790,7 +791,8 @@ setup(struct run *r)
 		ho.trace = trace;
 		ho.trace_arg = r;
 	}
-	if (!r->o.dry_run && (r->http = http_new(&ho, &err)) == NULL)
+	if (!r->o.dry_run && ((r->http = http_new(&ho, &err)) == NULL ||
+	    (r->xfer = http_xfer_new(r->http, &err)) == NULL))
 		errx(err.code, "%s", err.msg);
 	r->seen_ids = jv_object();
 	rng_seed(r);
@@ -884,6 +886,7 @@ finish(struct run *r)
 	}
 	if (interrupted)
 		worse(r, GPT_EXIT_NOANSWER);
+	http_xfer_free(r->xfer);
 	http_free(r->http);
 	http_global_cleanup();
 	jv_free(r->seen_ids);

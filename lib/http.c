@@ -1,9 +1,9 @@
 /*
- * The libcurl transfer.  Settings that never change (no redirects, TLS
- * verification, protocols, compression, HTTP/2) are made once on the easy
- * handle; each request sets only its URL, headers and body.  The multi
- * handle owns the connection cache, so a connection outlives the removal
- * of the easy handle and is reused by the next request.
+ * The libcurl transfers.  Settings that never change (no redirects, TLS
+ * verification, protocols, compression, HTTP/2) are made once on each
+ * easy handle; each request sets only its URL, headers and body.  The
+ * multi handle owns the connection cache, so a connection outlives the
+ * removal of an easy handle and is reused by the next request.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,12 +18,18 @@
 
 struct http {
 	CURLM *multi;
-	CURL *easy;
 	struct http_opts opts;
+	int running;              /* transfers started and not yet returned by http_wait */
+};
+
+struct http_xfer {
+	struct http *h;
+	CURL *easy;
 	long timeout_ms, idle_timeout_ms;
 	char errbuf[CURL_ERROR_SIZE];
 
-	/* The transfer in progress. */
+	/* The request in progress. */
+	int busy;
 	struct http_resp *resp;
 	http_body_fn on_body;
 	void *arg;
@@ -92,7 +98,7 @@ header_slot(struct http_resp *resp, const char *name, size_t n)
 static size_t
 on_header(char *p, size_t size, size_t nmemb, void *userp)
 {
-	struct http *h = userp;
+	struct http_xfer *h = userp;
 	size_t n = size * nmemb, name_len, vlen;
 	const char *colon, *v;
 	char **slot;
@@ -126,11 +132,12 @@ on_header(char *p, size_t size, size_t nmemb, void *userp)
 static size_t
 on_write(char *p, size_t size, size_t nmemb, void *userp)
 {
-	struct http *h = userp;
+	struct http_xfer *h = userp;
 	size_t n = size * nmemb;
+	size_t max = h->h->opts.max_bytes;
 
 	h->last_byte = now_mono();
-	if (h->opts.max_bytes > 0 && n > h->opts.max_bytes - h->resp->body_bytes) {
+	if (max > 0 && n > max - h->resp->body_bytes) {
 		h->too_big = 1;
 		return 0;
 	}
@@ -146,10 +153,10 @@ static int
 on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
     curl_off_t ulnow)
 {
-	struct http *h = userp;
+	struct http_xfer *h = userp;
 
 	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-	if (h->opts.cancel != NULL && *h->opts.cancel) {
+	if (h->h->opts.cancel != NULL && *h->h->opts.cancel) {
 		h->cancelled = 1;
 		return 1;
 	}
@@ -164,7 +171,8 @@ on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultota
 static int
 on_debug(CURL *easy, curl_infotype type, char *p, size_t n, void *userp)
 {
-	struct http *h = userp;
+	struct http_xfer *x = userp;
+	struct http *h = x->h;
 
 	(void)easy;
 	switch (type) {
@@ -201,13 +209,14 @@ http_global_cleanup(void)
 
 /* The settings that hold for every request of the run. */
 static int
-setup_easy(struct http *h)
+setup_easy(struct http_xfer *x)
 {
-	CURL *e = h->easy;
+	struct http *h = x->h;
+	CURL *e = x->easy;
 	int bad = 0;
 
 	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, h->errbuf) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
@@ -216,11 +225,12 @@ setup_easy(struct http *h)
 	bad |= curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, h) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, x) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, h) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_XFERINFODATA, h) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_XFERINFODATA, x) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
 	if (h->opts.connect_timeout_ms > 0)
 		bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -232,7 +242,7 @@ setup_easy(struct http *h)
 		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, h->opts.cainfo) != CURLE_OK;
 	if (h->opts.trace != NULL) {
 		bad |= curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug) != CURLE_OK;
-		bad |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, h) != CURLE_OK;
+		bad |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, x) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_VERBOSE, 1L) != CURLE_OK;
 	}
 	return bad ? -1 : 0;
@@ -244,12 +254,8 @@ http_new(const struct http_opts *opts, struct gpt_err *err)
 	struct http *h = xcalloc(1, sizeof(*h));
 
 	h->opts = *opts;
-	h->timeout_ms = opts->timeout_ms;
-	h->idle_timeout_ms = opts->idle_timeout_ms;
-	h->multi = curl_multi_init();
-	h->easy = curl_easy_init();
-	if (h->multi == NULL || h->easy == NULL || setup_easy(h) < 0) {
-		http_free(h);
+	if ((h->multi = curl_multi_init()) == NULL) {
+		free(h);
 		gpt_err_set(err, GPT_EXIT_IO, "libcurl: cannot set up a transfer");
 		return NULL;
 	}
@@ -261,18 +267,45 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
-	if (h->easy != NULL)
-		curl_easy_cleanup(h->easy);
-	if (h->multi != NULL)
-		curl_multi_cleanup(h->multi);
+	curl_multi_cleanup(h->multi);
 	free(h);
 }
 
-void
-http_set_timeouts(struct http *h, long timeout_ms, long idle_timeout_ms)
+struct http_xfer *
+http_xfer_new(struct http *h, struct gpt_err *err)
 {
-	h->timeout_ms = timeout_ms;
-	h->idle_timeout_ms = idle_timeout_ms;
+	struct http_xfer *x = xcalloc(1, sizeof(*x));
+
+	x->h = h;
+	x->timeout_ms = h->opts.timeout_ms;
+	x->idle_timeout_ms = h->opts.idle_timeout_ms;
+	if ((x->easy = curl_easy_init()) == NULL || setup_easy(x) < 0) {
+		http_xfer_free(x);
+		gpt_err_set(err, GPT_EXIT_IO, "libcurl: cannot set up a transfer");
+		return NULL;
+	}
+	return x;
+}
+
+void
+http_xfer_free(struct http_xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->busy) {
+		curl_multi_remove_handle(x->h->multi, x->easy);
+		x->h->running--;
+	}
+	if (x->easy != NULL)
+		curl_easy_cleanup(x->easy);
+	free(x);
+}
+
+void
+http_xfer_set_timeouts(struct http_xfer *x, long timeout_ms, long idle_timeout_ms)
+{
+	x->timeout_ms = timeout_ms;
+	x->idle_timeout_ms = idle_timeout_ms;
 }
 
 /* Whether c means the network failed in a way another attempt may cure. */
@@ -296,7 +329,7 @@ is_transient(CURLcode c)
 
 /* Set resp->fail and resp->errmsg from how the transfer ended. */
 static void
-classify(struct http *h, CURLcode c)
+classify(struct http_xfer *h, CURLcode c)
 {
 	struct http_resp *r = h->resp;
 	const char *why = h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(c);
@@ -308,7 +341,7 @@ classify(struct http *h, CURLcode c)
 	if (h->too_big) {
 		r->fail = HTTP_TOO_BIG;
 		snprintf(r->errmsg, sizeof(r->errmsg),
-		    "response larger than --max-bytes %zu", h->opts.max_bytes);
+		    "response larger than --max-bytes %zu", h->h->opts.max_bytes);
 	} else if (h->stopped) {
 		r->fail = HTTP_STOPPED;
 		snprintf(r->errmsg, sizeof(r->errmsg), "transfer stopped");
@@ -328,50 +361,110 @@ classify(struct http *h, CURLcode c)
 }
 
 int
-http_post(struct http *h, const char *url, const struct curl_slist *headers,
+http_start(struct http_xfer *x, const char *url, const struct curl_slist *headers,
     const char *body, size_t len, http_body_fn on_body, void *arg,
     struct http_resp *resp, struct gpt_err *err)
 {
-	CURL *e = h->easy;
-	CURLMcode mc;
-	CURLMsg *msg;
-	CURLcode result = CURLE_OK;
-	int running = 1, left;
+	CURL *e = x->easy;
 	int bad = 0;
 
+	if (x->busy)
+		return gpt_err_set(err, GPT_EXIT_IO, "libcurl: transfer slot busy");
 	http_resp_release(resp);
-	h->resp = resp;
-	h->on_body = on_body;
-	h->arg = arg;
-	h->stopped = h->too_big = h->idle = h->cancelled = 0;
-	h->errbuf[0] = '\0';
-	h->last_byte = now_mono();
+	x->resp = resp;
+	x->on_body = on_body;
+	x->arg = arg;
+	x->stopped = x->too_big = x->idle = x->cancelled = 0;
+	x->errbuf[0] = '\0';
+	x->last_byte = now_mono();
 
 	bad |= curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, (struct curl_slist *)headers) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, x->timeout_ms) != CURLE_OK;
 	if (bad)
 		return gpt_err_set(err, GPT_EXIT_USAGE, "%s: libcurl refused the request", url);
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+	if (curl_multi_add_handle(x->h->multi, e) != CURLM_OK)
 		return gpt_err_set(err, GPT_EXIT_IO, "libcurl: cannot start a transfer");
+	x->busy = 1;
+	x->h->running++;
+	return 0;
+}
 
-	while (running) {
-		mc = curl_multi_perform(h->multi, &running);
-		if (mc == CURLM_OK && running)
+/* The next finished transfer libcurl reports, made idle; NULL when none. */
+static struct http_xfer *
+take_done(struct http *h)
+{
+	struct http_xfer *x;
+	CURLMsg *msg;
+	char *priv;
+	int left;
+
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv) != CURLE_OK)
+			continue;
+		x = (struct http_xfer *)(void *)priv;
+		classify(x, msg->data.result);
+		curl_multi_remove_handle(h->multi, x->easy);
+		x->busy = 0;
+		x->resp = NULL;
+		h->running--;
+		return x;
+	}
+	return NULL;
+}
+
+struct http_xfer *
+http_wait(struct http *h, long timeout_ms, struct gpt_err *err)
+{
+	struct http_xfer *x;
+	CURLMcode mc;
+	double end = now_mono() + (double)timeout_ms / 1000.0;
+	int still;
+
+	if (err != NULL)
+		gpt_err_clear(err);
+	for (;;) {
+		if ((x = take_done(h)) != NULL)
+			return x;
+		if (h->running == 0)
+			return NULL;
+		mc = curl_multi_perform(h->multi, &still);
+		if (mc == CURLM_OK && (x = take_done(h)) != NULL)
+			return x;
+		if (mc == CURLM_OK && timeout_ms >= 0 && now_mono() >= end)
+			return NULL;
+		/* A short poll, so that the idle and cancel checks run often enough. */
+		if (mc == CURLM_OK)
 			mc = curl_multi_poll(h->multi, NULL, 0, 1000, NULL);
 		if (mc != CURLM_OK) {
-			curl_multi_remove_handle(h->multi, e);
-			return gpt_err_set(err, GPT_EXIT_IO, "libcurl: %s",
-			    curl_multi_strerror(mc));
+			gpt_err_set(err, GPT_EXIT_IO, "libcurl: %s", curl_multi_strerror(mc));
+			return NULL;
 		}
 	}
-	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL)
-		if (msg->msg == CURLMSG_DONE && msg->easy_handle == e)
-			result = msg->data.result;
-	curl_multi_remove_handle(h->multi, e);
-	classify(h, result);
-	h->resp = NULL;
+}
+
+int
+http_post(struct http_xfer *x, const char *url, const struct curl_slist *headers,
+    const char *body, size_t len, http_body_fn on_body, void *arg,
+    struct http_resp *resp, struct gpt_err *err)
+{
+	struct http_xfer *done;
+
+	if (http_start(x, url, headers, body, len, on_body, arg, resp, err) < 0)
+		return -1;
+	while (x->busy) {
+		done = http_wait(x->h, -1, err);
+		if (done == NULL && err != NULL && err->code != 0) {
+			curl_multi_remove_handle(x->h->multi, x->easy);
+			x->busy = 0;
+			x->resp = NULL;
+			x->h->running--;
+			return -1;
+		}
+	}
 	return 0;
 }

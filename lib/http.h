@@ -1,10 +1,11 @@
 /*
- * POSTing one request with libcurl and handing the answer to the caller
- * as it arrives.  One struct http holds one multi handle and one easy
- * handle, reused for every request of a run, so connections are kept
- * alive between requests.  Even a single transfer is driven through the
- * multi interface, so that running many at once is an extension of this
- * loop, not a rewrite.  Nothing here prints: traces go to a callback.
+ * POSTing requests with libcurl and handing each answer to the caller as
+ * it arrives.  A struct http is one multi handle, whose connection cache
+ * keeps connections alive between requests; a struct http_xfer is one
+ * easy handle, reused for request after request.  Every transfer is
+ * driven through the multi interface, one at a time (http_post) or many
+ * at once (http_start, http_wait).  Nothing here prints: traces go to a
+ * callback.
  */
 #ifndef GPT_HTTP_H
 #define GPT_HTTP_H
@@ -73,21 +74,52 @@ typedef int (*http_body_fn)(void *arg, const char *p, size_t n, struct http_resp
 int http_global_init(struct gpt_err *err);
 void http_global_cleanup(void);
 
-/* A new client with opts (copied; the pointers in it are borrowed). */
+/*
+ * A client: the multi handle, which owns the connection cache shared by
+ * all its transfers, and the options (copied; the pointers in them are
+ * borrowed).
+ */
 struct http *http_new(const struct http_opts *opts, struct gpt_err *err);
+
+/* Free the client; free its transfers first. */
 void http_free(struct http *h);
 
-/* Change the timeouts for the requests that follow (a streamed one waits differently). */
-void http_set_timeouts(struct http *h, long timeout_ms, long idle_timeout_ms);
+/*
+ * A transfer slot of h: one easy handle, set up once and reused for
+ * request after request.  One slot serves one request at a time; several
+ * slots run at once through the same multi handle.
+ */
+struct http_xfer *http_xfer_new(struct http *h, struct gpt_err *err);
+void http_xfer_free(struct http_xfer *x);
+
+/* Change the timeouts of x for the requests that follow (a streamed one waits differently). */
+void http_xfer_set_timeouts(struct http_xfer *x, long timeout_ms, long idle_timeout_ms);
 
 /*
- * POST body[0..len) to url with headers (borrowed, "Name: value" each).
- * Fills resp (released first with http_resp_release, so a struct reused
- * across attempts needs no cleanup between them).  Returns 0 when the
- * transfer ran (see resp->fail for how it ended), or -1 with err set when
- * it could not start at all.
+ * Start POSTing body[0..len) to url with headers on x, which must be idle.
+ * All pointers are borrowed and must stay valid until the transfer is
+ * done.  resp is released first and filled in as the answer arrives.
+ * Returns 0, or -1 with err set when the transfer could not start.
  */
-int http_post(struct http *h, const char *url, const struct curl_slist *headers,
+int http_start(struct http_xfer *x, const char *url, const struct curl_slist *headers,
+    const char *body, size_t len, http_body_fn on_body, void *arg,
+    struct http_resp *resp, struct gpt_err *err);
+
+/*
+ * Run the transfers of h for up to timeout_ms (-1: until one is done).
+ * Returns a transfer that is done (idle again, its resp complete, see
+ * resp->fail), NULL when none finished in time or none is running, or
+ * NULL with err set (err->code non-zero) when libcurl failed.
+ */
+struct http_xfer *http_wait(struct http *h, long timeout_ms, struct gpt_err *err);
+
+/*
+ * Start a transfer on x and run until it is done: http_start and
+ * http_wait for one request, when no other transfer of the client is
+ * running (their ends would not be seen).  Returns 0 when the transfer ran (see
+ * resp->fail for how it ended), or -1 with err set.
+ */
+int http_post(struct http_xfer *x, const char *url, const struct curl_slist *headers,
     const char *body, size_t len, http_body_fn on_body, void *arg,
     struct http_resp *resp, struct gpt_err *err);
 
