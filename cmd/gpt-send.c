@@ -524,36 +524,41 @@ sleep_for(double secs)
 		;
 }
 
+/* Make ready for an attempt on x: callbacks' state, headers, timeouts. */
+static void
+attempt_begin(struct run *r, struct item *it, struct http_xfer *x, int retries_done,
+    struct attempt *a, struct curl_slist **hdrs)
+{
+	double t = r->o.timeout;
+
+	memset(a, 0, sizeof(*a));
+	a->r = r;
+	a->it = it;
+	buf_init(&a->body, r->o.max_bytes);
+	*hdrs = make_headers(r, it, retries_done, 0);
+	if (it->req.stream)
+		http_xfer_set_timeouts(x, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
+	else
+		http_xfer_set_timeouts(x, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
+}
+
 /*
- * One attempt.  Returns 1 when the item is settled, else 0 with *rin
- * describing the attempt for the retry rules and *errbody holding the
- * error body (or invalid).
+ * Conclude an attempt whose transfer is over.  Returns 1 when the item is
+ * settled, else 0 with *rin describing the attempt for the retry rules
+ * and *errbody holding the error body (or invalid); hold[0..1] keep the
+ * strings of rin alive until freed.
  */
 static int
-attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp *resp,
-    struct retry_in *rin, jv *errbody, jv *hold)
+attempt_end(struct run *r, struct item *it, struct attempt *a, int retries_done,
+    struct http_resp *resp, struct retry_in *rin, jv *errbody, jv *hold)
 {
-	struct attempt a;
-	struct gpt_err err;
-	struct curl_slist *hdrs;
-	int settled = 0, rc;
+	int settled = 0;
 
-	memset(&a, 0, sizeof(a));
-	a.r = r;
-	a.it = it;
-	buf_init(&a.body, r->o.max_bytes);
-	hdrs = make_headers(r, it, retries_done, 0);
-	rc = http_post(r->xfer, r->url, hdrs, it->req.body, strlen(it->req.body), on_body, &a,
-	    resp, &err);
-	curl_slist_free_all(hdrs);
 	*errbody = hold[0] = hold[1] = jv_invalid();
-	if (rc < 0) {
-		fail_item(r, it, err.code, "internal_error", err.msg);
-		settled = 1;
-	} else if (a.sse != NULL && (a.done || a.api_error || a.bad_data ||
-	    a.write_failed || a.began || resp->fail == HTTP_DONE)) {
+	if (a->sse != NULL && (a->done || a->api_error || a->bad_data ||
+	    a->write_failed || a->began || resp->fail == HTTP_DONE)) {
 		/* Once a chunk went out, the item is never sent again. */
-		settle_stream(r, it, &a, resp);
+		settle_stream(r, it, a, resp);
 		settled = 1;
 	} else if (resp->fail == HTTP_CANCELLED) {
 		fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
@@ -562,8 +567,8 @@ attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp 
 		fail_item(r, it, GPT_EXIT_NOANSWER, "response_too_large", resp->errmsg);
 		settled = 1;
 	} else if (resp->fail == HTTP_DONE)
-		settled = settle_answer(r, it, &a, resp, errbody);
-	attempt_release(&a);
+		settled = settle_answer(r, it, a, resp, errbody);
+	attempt_release(a);
 	if (settled)
 		return 1;
 
@@ -584,45 +589,72 @@ attempt_once(struct run *r, struct item *it, int retries_done, struct http_resp 
 	return 0;
 }
 
+/*
+ * After attempt n did not settle the item: the delay before the next
+ * attempt, or -1 when the item was given up (and reported).  Consumes
+ * errbody and hold.
+ */
+static double
+next_attempt(struct run *r, struct item *it, int n, struct http_resp *resp,
+    struct retry_in *rin, jv errbody, jv *hold)
+{
+	enum retry_verdict verdict;
+	double delay;
+
+	verdict = retry_decide(rin, &delay);
+	jv_free(hold[0]);
+	jv_free(hold[1]);
+	if (verdict == RETRY_YES && !interrupted) {
+		if (r->o.verbose) {
+			if (resp->fail == HTTP_DONE)
+				snprintf(resp->errmsg, sizeof(resp->errmsg), "HTTP %ld", resp->status);
+			item_warn(r, it, "%s: retry %d of %lld in %.3f s", resp->errmsg,
+			    n + 1, r->o.retries, delay);
+		}
+		jv_free(errbody);
+		return delay;
+	}
+	if (verdict == RETRY_YES) {
+		jv_free(errbody);
+		fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
+	} else
+		give_up(r, it, resp, errbody, verdict, delay);
+	return -1;
+}
+
 /* Send one prepared item, retrying as the rules allow, and write its outcome. */
 static void
 send_item(struct run *r, struct item *it)
 {
 	struct http_resp resp;
 	struct retry_in rin;
-	enum retry_verdict verdict;
+	struct attempt a;
+	struct curl_slist *hdrs;
+	struct gpt_err err;
 	jv errbody, hold[2];
-	double delay, t = r->o.timeout;
-	int n;
+	double delay;
+	int n, rc;
 
-	if (it->req.stream)
-		http_xfer_set_timeouts(r->xfer, 0, (long)((t > 0 ? t : DEFAULT_IDLE_TIMEOUT) * 1000));
-	else
-		http_xfer_set_timeouts(r->xfer, (long)((t > 0 ? t : DEFAULT_TIMEOUT) * 1000), 0);
 	http_resp_init(&resp);
 	for (n = 0; ; n++) {
-		if (attempt_once(r, it, n, &resp, &rin, &errbody, hold))
+		attempt_begin(r, it, r->xfer, n, &a, &hdrs);
+		rc = http_post(r->xfer, r->url, hdrs, it->req.body, strlen(it->req.body),
+		    on_body, &a, &resp, &err);
+		curl_slist_free_all(hdrs);
+		if (rc < 0) {
+			attempt_release(&a);
+			fail_item(r, it, err.code, "internal_error", err.msg);
 			break;
-		verdict = retry_decide(&rin, &delay);
-		jv_free(hold[0]);
-		jv_free(hold[1]);
-		if (verdict == RETRY_YES && !interrupted) {
-			if (r->o.verbose) {
-				if (resp.fail == HTTP_DONE)
-					snprintf(resp.errmsg, sizeof(resp.errmsg), "HTTP %ld",
-					    resp.status);
-				item_warn(r, it, "%s: retry %d of %lld in %.3f s", resp.errmsg,
-				    n + 1, r->o.retries, delay);
-			}
-			jv_free(errbody);
-			sleep_for(delay);
-			if (!interrupted)
-				continue;
+		}
+		if (attempt_end(r, it, &a, n, &resp, &rin, &errbody, hold))
+			break;
+		if ((delay = next_attempt(r, it, n, &resp, &rin, errbody, hold)) < 0)
+			break;
+		sleep_for(delay);
+		if (interrupted) {
 			fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
 			break;
 		}
-		give_up(r, it, &resp, errbody, verdict, delay);
-		break;
 	}
 	http_resp_release(&resp);
 }
