@@ -17,6 +17,9 @@
 
 #define READ_CHUNK 65536
 
+/* libjq 1.6 refuses deeper nesting; the scanner keeps the kinds this deep. */
+#define MAX_DEPTH 256
+
 struct jsonin {
 	int fd;
 	int eof;
@@ -33,7 +36,11 @@ struct jsonin {
 	unsigned long scanlines; /* newlines inside the item so far */
 	long depth;
 	int instr, esc, uhex, wantlow, started;
+	int inscalar;            /* inside a number or literal */
+	int after;               /* a value just ended inside a container */
 	unsigned ucode;
+	char stack[MAX_DEPTH];   /* the closing bracket each level wants */
+	jv_parser *parser;       /* reused across items */
 };
 
 static struct jsonin *
@@ -74,6 +81,8 @@ jsonin_free(struct jsonin *in)
 	if (in == NULL)
 		return;
 	buf_release(&in->buf);
+	if (in->parser != NULL)
+		jv_parser_free(in->parser);
 	free(in->name);
 	free(in);
 }
@@ -97,6 +106,7 @@ scan_reset(struct jsonin *in)
 	in->scanlines = 0;
 	in->depth = 0;
 	in->instr = in->esc = in->uhex = in->wantlow = in->started = 0;
+	in->inscalar = in->after = 0;
 	in->ucode = 0;
 }
 
@@ -144,6 +154,14 @@ hexval(int c)
 }
 
 enum scan_result { SCAN_MORE, SCAN_DONE, SCAN_BAD };
+
+/* The bytes of numbers and of true, false and null. */
+static int
+is_scalar_byte(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '+';
+}
 
 /*
  * Scan on from in->scan.  SCAN_DONE sets *end to the item's length;
@@ -202,26 +220,59 @@ scan(struct jsonin *in, size_t *end, const char **why)
 					*end = i + 1;
 					return SCAN_DONE;
 				}
+				in->after = 1;
 			}
 			continue;
 		}
-		switch (c) {
-		case '"':
-			if (in->depth == 0 && in->started) {
+		if (in->inscalar) {
+			if (is_scalar_byte(c))
+				continue;
+			in->inscalar = 0;
+			if (in->depth == 0) {
+				if (c == '\n')
+					in->scanlines--;
 				*end = i;
 				return SCAN_DONE;
 			}
-			in->instr = 1;
-			in->started = 1;
+			in->after = 1;
+		}
+		switch (c) {
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
 			break;
+		case ',':
+		case ':':
+			if (in->depth == 0) {
+				*why = "unexpected separator";
+				goto bad;
+			}
+			if (!in->after) {
+				*why = "separator without a value before it";
+				goto bad;
+			}
+			in->after = 0;
+			break;
+		case '"':
 		case '{':
 		case '[':
 			if (in->depth == 0 && in->started) {
 				*end = i;
 				return SCAN_DONE;
 			}
-			in->depth++;
+			if (in->after)
+				goto nosep;
 			in->started = 1;
+			if (c == '"') {
+				in->instr = 1;
+				break;
+			}
+			if (in->depth == MAX_DEPTH) {
+				*why = "nesting deeper than 256 levels";
+				goto bad;
+			}
+			in->stack[in->depth++] = c == '{' ? '}' : ']';
 			break;
 		case '}':
 		case ']':
@@ -233,29 +284,38 @@ scan(struct jsonin *in, size_t *end, const char **why)
 				*why = "unbalanced closing bracket";
 				goto bad;
 			}
+			if (in->stack[in->depth - 1] != c) {
+				*why = "mismatched closing bracket";
+				goto bad;
+			}
 			if (--in->depth == 0) {
 				*end = i + 1;
 				return SCAN_DONE;
 			}
+			in->after = 1;
 			break;
-		case ' ':
-		case '\t':
-		case '\n':
-		case '\r':
+		default:
+			if (!is_scalar_byte(c)) {
+				*why = c < 0x20 || c == 0x7F ? "control character" :
+				    "unexpected byte";
+				goto bad;
+			}
 			if (in->depth == 0 && in->started) {
-				if (c == '\n')
-					in->scanlines--;
 				*end = i;
 				return SCAN_DONE;
 			}
-			break;
-		default:
+			if (in->after)
+				goto nosep;
 			in->started = 1;
+			in->inscalar = 1;
 			break;
 		}
 	}
 	in->scan = n;
 	return SCAN_MORE;
+nosep:
+	*why = "missing separator between values";
+	goto bad;
 lone:
 	*why = "lone surrogate in \\u escape";
 bad:
@@ -315,8 +375,9 @@ parse_error(struct jsonin *in, jv res, struct gpt_err *err)
 	jv_free(msg);
 }
 
+/* Parse s[0..n) alone, with a parser of its own: messages count from its start. */
 static int
-parse_item(const char *s, size_t n, jv *v)
+parse_alone(const char *s, size_t n, jv *v)
 {
 	jv_parser *parser = jv_parser_new(0);
 	jv res, extra;
@@ -341,6 +402,37 @@ parse_item(const char *s, size_t n, jv *v)
 	jv_parser_free(parser);
 	*v = res;
 	return jv_is_valid(res) ? 0 : -1;
+}
+
+/*
+ * Parse one item, which the scanner found to hold exactly one value.  One
+ * parser serves the whole stream (making one per item costs more than a
+ * small item's parse); it is given each item as a partial buffer, and a
+ * space after it when a number or literal waits for its end.  An error is
+ * parsed again alone, so its message counts lines within the item.
+ */
+static int
+parse_item(struct jsonin *in, const char *s, size_t n, jv *v)
+{
+	jv res;
+
+	if (in->parser == NULL)
+		in->parser = jv_parser_new(0);
+	jv_parser_set_buf(in->parser, s, (int)n, 1);
+	res = jv_parser_next(in->parser);
+	if (!jv_is_valid(res) && !jv_invalid_has_msg(jv_copy(res))) {
+		jv_free(res);
+		jv_parser_set_buf(in->parser, " ", 1, 1);
+		res = jv_parser_next(in->parser);
+	}
+	if (jv_is_valid(res)) {
+		*v = res;
+		return 0;
+	}
+	jv_free(res);
+	jv_parser_free(in->parser);
+	in->parser = NULL;
+	return parse_alone(s, n, v);
 }
 
 int
@@ -411,7 +503,7 @@ jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 		return gpt_err_set(err, GPT_EXIT_DATA,
 		    "%s:%lu: invalid UTF-8 at byte %llu", in->name,
 		    in->last.line, in->last.offset + bad);
-	if (parse_item(in->last.raw, end, v) < 0) {
+	if (parse_item(in, in->last.raw, end, v) < 0) {
 		parse_error(in, *v, err);
 		*v = jv_invalid();
 		return -1;

@@ -137,6 +137,38 @@ main(void)
 	ITEMS("]\n{}\n");
 	T_EQ_STR("E3:1 object:2 ", got, "a stray closing bracket is a bad item");
 
+	ITEMS("{\"a\":1}\n{\"a\": [}\n{\"b\":2}\n[3]\n");
+	T_EQ_STR("object:1 E3:2 object:3 array:4 ", got,
+	    "a mismatched bracket is a bad item and the items after it survive");
+	ITEMS("[1 \"x\"]\n{\"a\":\"x\" \"y\"}\n[1]\n");
+	T_EQ_STR("E3:1 E3:2 array:3 ", got,
+	    "a value right after a value, without a separator, is a bad item");
+	ITEMS("{\"n\":\0}\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a NUL byte outside strings is a bad item, not the number 0");
+	ITEMS("[\x01]\n{}\n");
+	T_EQ_STR("E3:1 object:2 ", got, "a control character outside strings is a bad item");
+	ITEMS("[,1]\n{\"a\"::1}\n{}\n");
+	T_EQ_STR("E3:1 E3:2 object:3 ", got, "a separator without a value before it is a bad item");
+	{
+		char deep[600];
+
+		memset(deep, '[', 257);
+		memset(deep + 257, ']', 257);
+		memcpy(deep + 514, "\n[[1]]\n", 7);
+		items(deep, 521, got, sizeof(got));
+		T_EQ_STR("E3:1 array:2 ", got, "nesting deeper than 256 levels is a bad item");
+		memset(deep, '[', 256);
+		memset(deep + 256, ']', 256);
+		items(deep, 512, got, sizeof(got));
+		T_EQ_STR("array:1 ", got, "nesting of 256 levels is fine");
+	}
+	ITEMS("1 -2.5e3 true\nfalse null \"s\" 7");
+	T_EQ_STR("number:1 number:1 boolean:1 boolean:2 null:2 string:2 number:2 ", got,
+	    "scalars follow each other through one reused parser");
+	ITEMS("{\"a\":1}\n{\"a\":tru}\n{\"b\":2}\n");
+	T_EQ_STR("object:1 E3:2 object:3 ", got,
+	    "the parser serves the next item after a bad one");
+
 	v = jv_invalid();
 	T_OK(json_parse_one("{\"x\":[1]}", 9, "arg", &v, &err) == 0 &&
 	    jv_get_kind(v) == JV_KIND_OBJECT, "json_parse_one parses one value");
