@@ -164,6 +164,18 @@ assert_one_line() {
 	assert_refused gpt-msg 3
 }
 
+# jq 1.6 leaks the string; under VALGRIND=1 this fails until lib/jsonin.c
+# refuses such an item before libjq sees it (tests/fuzz.bats has it too).
+@test "a string right after a value inside an array is refused with one line and exit 3" {
+	printf '{"model":"m","messages":[1 "x"]}\n' >sep
+	for p in $READERS; do
+		need "$p"
+		run_prog "$p" sep
+		assert_refused "$p" 3
+		assert_one_line "$p"
+	done
+}
+
 @test "NUL bytes in text are refused with exit 3 and the byte offset" {
 	need gpt-msg
 	printf 'abc\0def' >nul
@@ -207,6 +219,21 @@ assert_one_line() {
 		run --separate-stderr gpt-msg --param "seed=$v" "hi" </dev/null
 		assert_refused gpt-msg 2
 	done
+}
+
+# lib/rx.c parses nested groups by recursion without a limit: a price
+# table (--prices is input like any other) with 150,000 nested groups in
+# a regex overflows the stack (SIGSEGV).  tests/fuzz.bats has it too.
+@test "open: a price table regex of 150,000 nested groups is refused, not a crash" {
+	need gpt-cost
+	python3 -c '
+import json
+p = "(" * 150000 + "a" + ")" * 150000
+print(json.dumps([{"id": "openai", "name": "OpenAI", "models": [{"id": "m",
+    "match": {"regex": p}, "prices": {"input_mtok": 1, "output_mtok": 1}}]}]))' >prices
+	run_prog gpt-cost "$D/response" -p prices
+	assert_refused gpt-cost 2
+	assert_one_line gpt-cost
 }
 
 @test "an empty stream: the readers succeed with no item, gpt-msg asks for a message" {
@@ -271,12 +298,14 @@ write_case() {
 }
 
 # A 100 MB string through a program, its output to a file: whole, and in
-# memory bounded by a small multiple of it (the peak resident set).
+# memory bounded by a small multiple of it (the peak resident set; twice
+# as much is allowed under AddressSanitizer, SAN=1).
 big_run() {
-	local out=$1
+	local out=$1 limit=600000
 	shift
+	ldd "$1" 2>/dev/null | grep -q libasan && limit=1200000
 	/usr/bin/time -f %M -o rss "$@" >"$out" 2>err || fail "$1: exit $?: $(head -c 300 err)"
-	[ "$(tail -1 rss)" -lt 600000 ] || fail "$1: peak memory $(tail -1 rss) KB for a 100 MB item"
+	[ "$(tail -1 rss)" -lt $limit ] || fail "$1: peak memory $(tail -1 rss) KB for a 100 MB item"
 }
 
 @test "a 100 MB string goes through gpt-msg, gpt-extract and gpt-cost in bounded memory" {
@@ -428,7 +457,7 @@ send_within() {
 	    --max-bytes 1000000 --base-url "http://127.0.0.1:$PORT/v1" <"$D/request"
 	[ "$status" -eq 4 ] || fail "exit $status; stderr: ${stderr:0:300}"
 	assert_one_line gpt-send
-	[ "$(tail -1 rss)" -lt 100000 ] || fail "peak memory $(tail -1 rss) KB"
+	[ "$(tail -1 rss)" -lt 200000 ] || fail "peak memory $(tail -1 rss) KB"
 	# Whole chunk lines only, each as it came.
 	[ -z "$output" ] || [ "$(printf '%s\n' "$output" | jq -c . | wc -l)" -eq "$(printf '%s\n' "$output" | wc -l)" ]
 }
@@ -441,7 +470,7 @@ send_within() {
 	    --base-url "http://127.0.0.1:$PORT/v1" <"$D/request"
 	assert_refused gpt-send 4
 	assert_one_line gpt-send
-	[ "$(tail -1 rss)" -lt 300000 ] || fail "peak memory $(tail -1 rss) KB"
+	[ "$(tail -1 rss)" -lt 400000 ] || fail "peak memory $(tail -1 rss) KB"
 }
 
 make_cert() {
