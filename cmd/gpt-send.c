@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +56,8 @@ struct opts {
 	double connect_timeout;   /* seconds */
 	double timeout;           /* seconds; < 0: the defaults */
 	long long retries;
+	long long parallel;       /* -P: requests in flight at once */
+	const char *resume;       /* --resume: an earlier output file */
 	size_t max_bytes;
 	int dry_run, quiet, stream, verbose;
 };
@@ -69,6 +72,8 @@ struct run {
 	FILE *out;
 	struct outfile outfile;
 	jv seen_ids;              /* custom_ids met so far, as object keys */
+	jv done_ids;              /* custom_ids answered in the --resume file */
+	struct buf *capture;      /* with -P: where an item's output waits its turn */
 	uint64_t rng;
 	int status;               /* the worst exit code so far */
 	int out_gone;             /* the output failed or its reader has gone */
@@ -101,9 +106,10 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: gpt-send [-qSv] [-m model] [-o file] [--api-key-file file]\n"
+	    "usage: gpt-send [-qSv] [-m model] [-o file] [-P n] [--api-key-file file]\n"
 	    "                [--base-url url] [--connect-timeout secs] [--dry-run]\n"
-	    "                [--max-bytes n] [--retries n] [--timeout secs] [file ...]\n"
+	    "                [--max-bytes n] [--resume file] [--retries n]\n"
+	    "                [--timeout secs] [file ...]\n"
 	    "\n"
 	    "POST each Chat Completions request (or Batch API input line) read from\n"
 	    "the files or stdin, and write each response as one JSON line.\n"
@@ -117,7 +123,9 @@ usage(FILE *f)
 	    "  -m, --model model          set the model of every request\n"
 	    "      --max-bytes n          refuse a response over n bytes (default 64 MiB)\n"
 	    "  -o, --output file          write to file instead of stdout\n"
+	    "  -P, --parallel n           keep n requests in flight, output in order\n"
 	    "  -q, --quiet                print no error line on stderr\n"
+	    "      --resume file          skip batch lines answered in file\n"
 	    "      --retries n            retry a failed request n times (default 2)\n"
 	    "  -S, --stream               stream the answer, one chunk per line\n"
 	    "      --timeout secs         limit a request to secs (default 600), or\n"
@@ -209,8 +217,17 @@ request_note(const struct http_resp *resp, char *buf, size_t n)
 static void
 write_line(struct run *r, jv v)
 {
+	jv text;
+
 	if (r->out_gone) {
 		jv_free(v);
+		return;
+	}
+	if (r->capture != NULL) {
+		text = jv_dump_string(v, 0);
+		buf_adds(r->capture, jv_string_value(text));
+		buf_addc(r->capture, '\n');
+		jv_free(text);
 		return;
 	}
 	if (jsonout_write(r->out, v) < 0) {
@@ -270,6 +287,12 @@ prepare(struct run *r, struct item *it, jv v)
 	}
 	if (!batch)
 		return 0;
+	if (jv_object_has(jv_copy(r->done_ids), jv_copy(it->req.custom_id))) {
+		if (r->o.verbose)
+			item_warn(r, it, "answered in %s: not sent again", r->o.resume);
+		r->seen_ids = jv_object_set(r->seen_ids, jv_copy(it->req.custom_id), jv_true());
+		return -1;
+	}
 	if (jv_object_has(jv_copy(r->seen_ids), jv_copy(it->req.custom_id))) {
 		fail_item(r, it, GPT_EXIT_DATA, "duplicate_custom_id",
 		    "duplicate custom_id: not sent");
@@ -694,7 +717,7 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_API_KEY_FILE = 256, OPT_BASE_URL, OPT_CONNECT_TIMEOUT, OPT_DRY_RUN,
-	    OPT_HELP, OPT_MAX_BYTES, OPT_RETRIES, OPT_TIMEOUT, OPT_VERSION };
+	    OPT_HELP, OPT_MAX_BYTES, OPT_RESUME, OPT_RETRIES, OPT_TIMEOUT, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
 		{ "base-url", required_argument, NULL, OPT_BASE_URL },
@@ -704,7 +727,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
 		{ "model", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "parallel", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "stream", no_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -720,8 +745,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
 	o->timeout = -1;
 	o->retries = RETRY_DEFAULT;
+	o->parallel = 1;
 	o->max_bytes = DEFAULT_MAX_BYTES;
-	while ((c = getopt_long(argc, argv, "m:o:qSv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:P:qSv", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_API_KEY_FILE:
 			o->key_file = optarg;
@@ -752,8 +778,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'o':
 			o->output = optarg;
 			break;
+		case 'P':
+			if ((why = num_parse_ll(optarg, 1, 1000, &o->parallel)) != NULL)
+				bad_usage("--parallel %s: %s", optarg, why);
+			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case OPT_RESUME:
+			o->resume = optarg;
 			break;
 		case OPT_RETRIES:
 			if ((why = num_parse_ll(optarg, 0, 100, &o->retries)) != NULL)
@@ -777,6 +810,77 @@ parse_opts(int argc, char **argv, struct opts *o)
 			exit(GPT_EXIT_USAGE);
 		}
 	}
+}
+
+/* Whether batch output line v (borrowed) holds a successful answer. */
+static int
+answered(jv v)
+{
+	jv res = jv_object_get(jv_copy(v), jv_string("response")), st, e;
+	int ok = 0;
+
+	if (jv_get_kind(res) == JV_KIND_OBJECT) {
+		st = jv_object_get(jv_copy(res), jv_string("status_code"));
+		e = jv_object_get(jv_copy(v), jv_string("error"));
+		ok = jv_get_kind(st) == JV_KIND_NUMBER && jv_number_value(st) >= 200 &&
+		    jv_number_value(st) < 300 && jv_get_kind(e) == JV_KIND_NULL;
+		jv_free(st);
+		jv_free(e);
+	}
+	jv_free(res);
+	return ok;
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	    sa.st_ino == sb.st_ino;
+}
+
+/*
+ * Read the --resume file: the custom_ids it answered are not sent again.
+ * Written to the same file with -o, its answered lines are kept, so the
+ * new file has each id once.  A missing file is a first run.
+ */
+static void
+load_resume(struct run *r)
+{
+	struct jsonin *in;
+	struct gpt_err e;
+	int fd, rc, keep;
+	jv v;
+
+	r->done_ids = jv_object();
+	if (r->o.resume == NULL)
+		return;
+	if ((fd = open(r->o.resume, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return;
+		err(GPT_EXIT_USAGE, "%s", r->o.resume);
+	}
+	keep = r->o.output != NULL && same_file(r->o.resume, r->o.output);
+	in = jsonin_new(fd, r->o.resume, JSONIN_MAX_ITEM);
+	while ((rc = jsonin_next(in, &v, &e)) != 0) {
+		if (rc < 0) {
+			/* A run cut short may have left a broken last line. */
+			if (r->o.verbose)
+				warnx("%s", e.msg);
+			if (rc == -2)
+				break;
+			continue;
+		}
+		if (shape_of(v) == SHAPE_BATCH_OUT && answered(v)) {
+			r->done_ids = jv_object_set(r->done_ids, shape_custom_id(v), jv_true());
+			if (keep)
+				write_line(r, jv_copy(v));
+		}
+		jv_free(v);
+	}
+	jsonin_free(in);
+	close(fd);
 }
 
 /* Key, URL, output and libcurl: everything checked before the first item is read. */
@@ -828,6 +932,7 @@ setup(struct run *r)
 		errx(err.code, "%s", err.msg);
 	r->seen_ids = jv_object();
 	rng_seed(r);
+	load_resume(r);
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -837,30 +942,97 @@ setup(struct run *r)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-/* Read every item of one input and send it. */
-static void
-send_input(struct run *r, int fd, const char *name)
+/* ---- the input ---- */
+
+/* The inputs, read one item after another across the files. */
+struct source {
+	char **names;             /* "-" is stdin */
+	int n, i;
+	int fd;
+	const char *name;
+	struct jsonin *in;        /* the input being read, or NULL */
+};
+
+/* Open the next input; 0 when none is left. */
+static int
+source_open(struct run *r, struct source *src)
 {
-	struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+	const char *p;
+
+	while (src->i < src->n) {
+		p = src->names[src->i++];
+		if (strcmp(p, "-") == 0) {
+			src->fd = STDIN_FILENO;
+			src->name = "<stdin>";
+		} else if ((src->fd = open(p, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (!r->o.quiet)
+				warn("%s", p);
+			worse(r, GPT_EXIT_USAGE);
+			continue;
+		} else
+			src->name = p;
+		src->in = jsonin_new(src->fd, src->name, JSONIN_MAX_ITEM);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+source_close(struct source *src)
+{
+	if (src->in == NULL)
+		return;
+	jsonin_free(src->in);
+	if (src->fd != STDIN_FILENO)
+		close(src->fd);
+	src->in = NULL;
+}
+
+/*
+ * The next JSON item of the input into *v, and where it is into where.
+ * Returns 1, or 0 at the end of all input (or when the run must stop).
+ * Items that are not JSON are reported and skipped.
+ */
+static int
+source_next(struct run *r, struct source *src, jv *v, char *where, size_t n)
+{
 	struct gpt_err err;
-	struct item it;
-	jv v;
 	int rc;
 
-	while (!interrupted && !r->out_gone && (rc = jsonin_next(in, &v, &err)) != 0) {
-		if (rc < 0) {
-			if (interrupted)
-				break;
-			if (!r->o.quiet)
-				warnx("%s", err.msg);
-			worse(r, err.code);
-			if (rc == -2)
-				break;
+	for (;;) {
+		if (interrupted || r->out_gone)
+			return 0;
+		if (src->in == NULL && !source_open(r, src))
+			return 0;
+		rc = jsonin_next(src->in, v, &err);
+		if (rc == 1) {
+			snprintf(where, n, "%s:%lu", src->name, jsonin_last(src->in)->line);
+			return 1;
+		}
+		if (rc == 0) {
+			source_close(src);
 			continue;
 		}
-		memset(&it, 0, sizeof(it));
+		if (interrupted)
+			return 0;
+		if (!r->o.quiet)
+			warnx("%s", err.msg);
+		worse(r, err.code);
+		if (rc == -2)
+			source_close(src);
+	}
+}
+
+/* One item after the other: each sent, answered and written before the next. */
+static void
+send_serial(struct run *r, struct source *src)
+{
+	struct item it;
+	jv v;
+
+	memset(&it, 0, sizeof(it));
+	while (source_next(r, src, &v, it.where, sizeof(it.where))) {
 		it.req.custom_id = jv_invalid();
-		snprintf(it.where, sizeof(it.where), "%s:%lu", name, jsonin_last(in)->line);
 		if (prepare(r, &it, v) == 0) {
 			if (r->o.dry_run)
 				dry_run(r, &it);
@@ -868,33 +1040,228 @@ send_input(struct run *r, int fd, const char *name)
 				send_item(r, &it);
 		}
 		request_release(&it.req);
+		memset(&it, 0, sizeof(it));
 	}
-	jsonin_free(in);
+}
+
+/* ---- many requests in flight (-P) ---- */
+
+/* An item of a parallel run, from reading to writing. */
+struct job {
+	struct item it;
+	struct attempt a;
+	struct http_resp resp;
+	struct curl_slist *hdrs;
+	struct buf out;           /* its output lines, kept until its turn */
+	int tries;                /* attempts made */
+	double not_before;        /* monotonic time before which it is not sent */
+	int running, done;
+	struct job *next;         /* in input order */
+};
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read one more item into a new job at *tail; NULL at the end of input. */
+static struct job *
+job_read(struct run *r, struct source *src)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	jv v;
+
+	if (!source_next(r, src, &v, j->it.where, sizeof(j->it.where))) {
+		free(j);
+		return NULL;
+	}
+	j->it.req.custom_id = jv_invalid();
+	http_resp_init(&j->resp);
+	buf_init(&j->out, (size_t)-1);
+	r->capture = &j->out;
+	if (prepare(r, &j->it, v) < 0)
+		j->done = 1;
+	r->capture = NULL;
+	return j;
+}
+
+/* Start job j on slot x; a failure to start settles it. */
+static void
+job_start(struct run *r, struct job *j, struct http_xfer *x)
+{
+	struct gpt_err err;
+
+	attempt_begin(r, &j->it, x, j->tries, &j->a, &j->hdrs);
+	if (http_start(x, r->url, j->hdrs, j->it.req.body, strlen(j->it.req.body),
+	    on_body, &j->a, &j->resp, &err) == 0) {
+		j->running = 1;
+		return;
+	}
+	curl_slist_free_all(j->hdrs);
+	attempt_release(&j->a);
+	r->capture = &j->out;
+	fail_item(r, &j->it, err.code, "internal_error", err.msg);
+	r->capture = NULL;
+	j->done = 1;
+}
+
+/* The transfer of j is over: settle it, or schedule its next attempt. */
+static void
+job_end(struct run *r, struct job *j, double *pause_until)
+{
+	struct retry_in rin;
+	jv errbody, hold[2];
+	double delay;
+
+	j->running = 0;
+	curl_slist_free_all(j->hdrs);
+	r->capture = &j->out;
+	if (attempt_end(r, &j->it, &j->a, j->tries, &j->resp, &rin, &errbody, hold) ||
+	    (delay = next_attempt(r, &j->it, j->tries, &j->resp, &rin, errbody, hold)) < 0)
+		j->done = 1;
+	else {
+		j->tries++;
+		j->not_before = mono() + delay;
+		/* A rate limit holds back the whole run, not just this item. */
+		if (j->resp.status == 429 && j->not_before > *pause_until)
+			*pause_until = j->not_before;
+	}
+	r->capture = NULL;
+}
+
+static void
+job_free(struct job *j)
+{
+	request_release(&j->it.req);
+	http_resp_release(&j->resp);
+	buf_release(&j->out);
+	free(j);
+}
+
+/* Write out the finished jobs at the head of the queue, in input order. */
+static struct job *
+jobs_flush(struct run *r, struct job *head, int *queued)
+{
+	struct job *j;
+
+	while (head != NULL && head->done) {
+		j = head;
+		head = j->next;
+		if (j->out.len > 0 && !r->out_gone &&
+		    (fwrite(j->out.data, 1, j->out.len, r->out) != j->out.len ||
+		    fflush(r->out) == EOF)) {
+			r->out_gone = 1;
+			r->out_errno = errno;
+		}
+		job_free(j);
+		(*queued)--;
+	}
+	return head;
+}
+
+/*
+ * Up to -P requests in flight at once over as many transfer slots, the
+ * outputs written in input order, retries scheduled rather than slept.
+ */
+static void
+send_parallel(struct run *r, struct source *src)
+{
+	int nslots = (int)r->o.parallel, window = 2 * nslots + 16;
+	struct http_xfer **slot = xcalloc((size_t)nslots, sizeof(*slot));
+	struct job **on = xcalloc((size_t)nslots, sizeof(*on));
+	struct job *head = NULL, **tail = &head, *j;
+	struct http_xfer *x;
+	struct gpt_err err;
+	double now, pause_until = 0, wake, ready;
+	int eof = 0, queued = 0, inflight = 0, k;
+
+	slot[0] = r->xfer;
+	for (k = 1; k < nslots; k++)
+		if ((slot[k] = http_xfer_new(r->http, &err)) == NULL)
+			errx(err.code, "%s", err.msg);
+	for (;;) {
+		while (!eof && queued < window) {
+			if ((j = job_read(r, src)) == NULL) {
+				eof = 1;
+				break;
+			}
+			*tail = j;
+			tail = &j->next;
+			queued++;
+		}
+		now = mono();
+		wake = now + 1;
+		for (j = head; j != NULL && inflight < nslots; j = j->next) {
+			if (j->done || j->running)
+				continue;
+			if (interrupted) {
+				r->capture = &j->out;
+				fail_item(r, &j->it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
+				r->capture = NULL;
+				j->done = 1;
+				continue;
+			}
+			ready = j->not_before > pause_until ? j->not_before : pause_until;
+			if (ready > now) {
+				if (ready < wake)
+					wake = ready;
+				continue;
+			}
+			for (k = 0; on[k] != NULL; k++)
+				;
+			job_start(r, j, slot[k]);
+			if (j->running) {
+				on[k] = j;
+				inflight++;
+			}
+		}
+		head = jobs_flush(r, head, &queued);
+		if (head == NULL)
+			tail = &head;
+		if (head == NULL && eof)
+			break;
+		if (inflight == 0) {
+			if (wake > now)
+				sleep_for(wake - now);
+			continue;
+		}
+		/* Wake for a transfer's end, or when a waiting item becomes ready. */
+		if ((x = http_wait(r->http, wake > now ? (long)((wake - now) * 1000) + 1 : 0,
+		    &err)) == NULL) {
+			if (err.code != 0)
+				errx(err.code, "%s", err.msg);
+			continue;
+		}
+		for (k = 0; slot[k] != x; k++)
+			;
+		job_end(r, on[k], &pause_until);
+		on[k] = NULL;
+		inflight--;
+	}
+	for (k = 1; k < nslots; k++)
+		http_xfer_free(slot[k]);
+	free(slot);
+	free(on);
 }
 
 static void
 send_all(struct run *r, int argc, char **argv)
 {
-	int i, fd;
+	static char *stdin_only[] = { "-", NULL };
+	struct source src;
 
-	if (argc == 0) {
-		send_input(r, STDIN_FILENO, "<stdin>");
-		return;
-	}
-	for (i = 0; i < argc && !interrupted && !r->out_gone; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			send_input(r, STDIN_FILENO, "<stdin>");
-			continue;
-		}
-		if ((fd = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0) {
-			if (!r->o.quiet)
-				warn("%s", argv[i]);
-			worse(r, GPT_EXIT_USAGE);
-			continue;
-		}
-		send_input(r, fd, argv[i]);
-		close(fd);
-	}
+	memset(&src, 0, sizeof(src));
+	src.names = argc > 0 ? argv : stdin_only;
+	src.n = argc > 0 ? argc : 1;
+	if (r->o.parallel > 1 && !r->o.dry_run)
+		send_parallel(r, &src);
+	else
+		send_serial(r, &src);
+	source_close(&src);
 }
 
 /* Flush and close the output; free everything.  Returns the exit code. */
@@ -922,6 +1289,7 @@ finish(struct run *r)
 	http_free(r->http);
 	http_global_cleanup();
 	jv_free(r->seen_ids);
+	jv_free(r->done_ids);
 	free(r->url);
 	if (r->key != NULL) {
 		memset(r->key, 0, strlen(r->key));

@@ -423,7 +423,7 @@ http_wait(struct http *h, long timeout_ms, struct gpt_err *err)
 	struct http_xfer *x;
 	CURLMcode mc;
 	double end = now_mono() + (double)timeout_ms / 1000.0;
-	int still;
+	int still, wait;
 
 	if (err != NULL)
 		gpt_err_clear(err);
@@ -438,8 +438,11 @@ http_wait(struct http *h, long timeout_ms, struct gpt_err *err)
 		if (mc == CURLM_OK && timeout_ms >= 0 && now_mono() >= end)
 			return NULL;
 		/* A short poll, so that the idle and cancel checks run often enough. */
+		wait = 1000;
+		if (timeout_ms >= 0 && (end - now_mono()) * 1000.0 < wait)
+			wait = (int)((end - now_mono()) * 1000.0) + 1;
 		if (mc == CURLM_OK)
-			mc = curl_multi_poll(h->multi, NULL, 0, 1000, NULL);
+			mc = curl_multi_poll(h->multi, NULL, 0, wait, NULL);
 		if (mc != CURLM_OK) {
 			gpt_err_set(err, GPT_EXIT_IO, "libcurl: %s", curl_multi_strerror(mc));
 			return NULL;

@@ -17,6 +17,7 @@ teardown_file() {
 }
 
 setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
 	mock_start
 }
 
@@ -1005,7 +1006,8 @@ EOF
 	run --separate-stderr gpt-send --help
 	assert_success
 	for o in --api-key-file --base-url --connect-timeout --dry-run --help --max-bytes \
-	    --model --output --quiet --retries --stream --timeout --verbose --version; do
+	    --model --output --parallel --quiet --resume --retries --stream --timeout \
+	    --verbose --version; do
 		[[ $output == *"$o"* ]] || fail "--help does not list $o"
 	done
 }
@@ -1031,6 +1033,120 @@ EOF
 @test "numbers in the body stay in the C form under any locale" {
 	LC_ALL=de_DE.UTF-8 run gpt-send <<<'{"model":"m","messages":[],"temperature":0.7}'
 	mock_body 1 | grep -q '"temperature":0.7'
+}
+
+# ---- many requests in flight (-P) and --resume ----------------------------------
+
+# N batch input lines, custom_ids id-1 .. id-N, asking "n1" .. "nN".
+batch_lines() {
+	local i
+	for i in $(seq 1 "$1"); do
+		jq -nc --arg i "$i" '{custom_id: ("id-" + $i), method: "POST", url: "/v1/chat/completions",
+		    body: {model: "gpt-4o-mini", messages: [{role: "user", content: ("n" + $i)}]}}'
+	done
+}
+
+@test "-P 4 keeps 4 requests in flight at once" {
+	batch_lines 8 >in.jsonl
+	mock_script '[{"delay_ms": 400}, {"delay_ms": 400}, {"delay_ms": 400}, {"delay_ms": 400}]'
+	run --separate-stderr gpt-send -P 4 <in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 8 ]
+	# The first four arrive together, without waiting for each other's answers.
+	below "$(gap 1 4)" 0.3
+}
+
+@test "-P writes the answers in input order, each id exactly once" {
+	batch_lines 8 >in.jsonl
+	mock_script '[{"delay_ms": 500}, {"delay_ms": 10}, {"delay_ms": 300}]'
+	run --separate-stderr gpt-send --parallel 3 <in.jsonl
+	assert_success
+	[ "$(jq -c '{custom_id, content: .response.body.choices[0].message.content}' <<<"$output")" = \
+	    "$(for i in $(seq 1 8); do printf '{"custom_id":"id-%s","content":"You said: n%s"}\n' "$i" "$i"; done)" ]
+}
+
+@test "-P retries like one at a time, and a 429 holds back the whole run" {
+	batch_lines 6 >in.jsonl
+	# The two first requests go out together; the 429 comes back at once,
+	# the other answer later, and then its slot waits out the 429's delay.
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "400"}}, {"delay_ms": 200}]'
+	run --separate-stderr gpt-send -P 2 <in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 7 ]
+	first=$(mock_requests | jq -s '.[0].t')
+	later=$(mock_requests | jq -s '[.[2:][].t] | min')
+	at_least "$(awk -v a="$first" -v b="$later" 'BEGIN { print b - a }')" 0.4
+	[ "$(mock_requests | jq -r '.headers["x-stainless-retry-count"]' | sort | uniq -c | awk '{print $1 ":" $2}' | tr '\n' ' ')" = "6:0 1:1 " ]
+}
+
+@test "-P gives every item one outcome and the worst status" {
+	{ batch_lines 3; echo '{"not": "a request"}'; batch_lines 5 | tail -2; } >in.jsonl
+	mock_script '[{"status": 400}]'
+	run --separate-stderr gpt-send -P 3 --retries 0 <in.jsonl
+	[ "$status" -eq 3 ]
+	[ "${#lines[@]}" -eq 5 ]
+	[ "$(jq -r '.custom_id' <<<"$output" | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 id-5 " ]
+}
+
+@test "-P reuses connections across its transfers" {
+	batch_lines 12 >in.jsonl
+	run gpt-send -P 3 <in.jsonl
+	assert_success
+	[ "$(mock_requests | jq -r .conn | sort -u | wc -l)" -le 3 ]
+}
+
+@test "--resume skips the ids an earlier output answered and sends the rest" {
+	batch_lines 5 >in.jsonl
+	mock_script '[{}, {"status": 500}, {}, {"hang": true}]'
+	run --separate-stderr gpt-send --retries 0 --timeout 0.5 <in.jsonl
+	[ "$status" -eq 4 ]
+	printf '%s\n' "$output" >results.jsonl
+	mock_reset
+	run --separate-stderr gpt-send --resume results.jsonl <in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+	[ "$(mock_requests | jq -r '.body | fromjson | .messages[0].content' | tr '\n' ' ')" = "n2 n4 " ]
+	[ "$(jq -r .custom_id <<<"$output" | tr '\n' ' ')" = "id-2 id-4 " ]
+}
+
+@test "--resume with -o to the same file leaves each id once in it" {
+	batch_lines 4 >in.jsonl
+	mock_script '[{}, {"status": 400}]'
+	run gpt-send -o results.jsonl <in.jsonl
+	[ "$status" -eq 1 ]
+	mock_reset
+	run gpt-send -P 2 --resume results.jsonl -o results.jsonl <in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 1 ]
+	[ "$(jq -r .custom_id results.jsonl | sort | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 " ]
+	jq -se 'all(.response.status_code == 200)' results.jsonl >/dev/null
+}
+
+@test "--resume naming a file that does not exist yet sends everything" {
+	batch_lines 2 >in.jsonl
+	run gpt-send --resume nothing-yet.jsonl <in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 2 ]
+}
+
+@test "-P and --resume follow the README recipe: an interrupted run picks up where it stopped" {
+	batch_lines 20 >batch.jsonl
+	mock_script '[{}, {}, {}, {"status": 503}, {"status": 503}, {"status": 503}]'
+	run --separate-stderr gpt-send -P 5 --retries 0 <batch.jsonl
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" >>results.jsonl
+	mock_reset
+	gpt-send -P 5 --resume results.jsonl <batch.jsonl >>results.jsonl
+	[ "$(mock_count)" -eq 3 ]
+	[ "$(wc -l <results.jsonl)" -eq 23 ]
+	[ "$(jq -r 'select(.response.status_code == 200) | .custom_id' results.jsonl | sort -u | wc -l)" -eq 20 ]
+}
+
+@test "-P refuses 0 and numbers over 1000" {
+	run gpt-send -P 0 <<<"$REQ"
+	[ "$status" -eq 2 ]
+	run gpt-send -P 1001 <<<"$REQ"
+	[ "$status" -eq 2 ]
 }
 
 # ---- conformance with the official OpenAI spec (Prism) ---------------------------
