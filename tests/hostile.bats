@@ -210,6 +210,20 @@ assert_one_line() {
 	assert_output --partial '"completion_tokens":1.7976931348623157e+308'
 }
 
+# jq 1.6's parser takes words and numbers that JSON does not have: nan
+# (written back as null), infinity, 01, +1, .5, 1.  lib/jsonin.c hands
+# them to libjq, so a reader takes "+1" tokens for 1 and "nan" for null.
+@test "open: numbers and words that are not JSON are refused by every reader" {
+	for v in nan NaN infinity -infinity 01 +1 .5 1.; do
+		sed "s/\"completion_tokens\":10/\"completion_tokens\":$v/" "$D/response" >notjson
+		for p in gpt-extract gpt-cost; do
+			need "$p"
+			run_prog "$p" notjson
+			assert_refused "$p" 3
+		done
+	done
+}
+
 # 1e999 is not a double and nan is not JSON; libjq reads them as the
 # largest double and as NaN (written "null").  A request should never
 # carry a value other than the one given.
