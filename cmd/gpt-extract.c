@@ -29,6 +29,7 @@
 #include "textin.h"
 #include "utf8.h"
 #include "version.h"
+#include "xalloc.h"
 
 /* The largest -f FILE read. */
 #define FILTER_MAX ((size_t)1 << 20)
@@ -790,6 +791,7 @@ main(int argc, char *argv[])
 	struct opts o;
 	int status, write_errno;
 
+	xalloc_init();
 	signal(SIGPIPE, SIG_IGN);
 	opts_parse(&o, argc, argv);
 	status = run_all(&o, &write_errno);

@@ -615,7 +615,7 @@ run_each_line(struct opts *o, const struct msg_req *base)
 	char *line = NULL, *id;
 	size_t cap = 0, len;
 	ssize_t n;
-	int status = GPT_EXIT_OK;
+	int status = GPT_EXIT_OK, wrote = 0;
 	jv req;
 
 	while ((n = getline(&line, &cap, stdin)) != -1) {
@@ -642,12 +642,13 @@ run_each_line(struct opts *o, const struct msg_req *base)
 		}
 		id = xmalloc(strlen(o->id_prefix) + 24);
 		sprintf(id, "%s%lu", o->id_prefix, lineno);
-		n = put(o, msg_batch_line(id, req));
+		wrote = put(o, msg_batch_line(id, req));
 		free(id);
-		if (n < 0)
+		if (wrote < 0)
 			break;
 	}
-	if (ferror(stdin)) {
+	/* getline also ends on ENOMEM, without setting the error flag. */
+	if (wrote >= 0 && (ferror(stdin) || !feof(stdin))) {
 		warnx("<stdin>: %s", strerror(errno));
 		status = GPT_EXIT_IO;
 	}
@@ -684,6 +685,7 @@ main(int argc, char *argv[])
 	struct opts o;
 	int status;
 
+	xalloc_init();
 	opts_parse(&o, argc, argv);
 	msg_req_init(&base);
 	if (o.cont != NULL)

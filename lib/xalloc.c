@@ -2,14 +2,35 @@
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <jv.h>
 
 #include "exitcode.h"
 #include "xalloc.h"
 
+/*
+ * _exit, not exit: stdio must not flush half an item to stdout on the
+ * way out.  Whole items were flushed when they were written.
+ */
 static void
 oom(void)
 {
-	errx(GPT_EXIT_IO, "out of memory");
+	warnx("out of memory");
+	_exit(GPT_EXIT_IO);
+}
+
+static void
+jq_oom(void *unused)
+{
+	(void)unused;
+	oom();
+}
+
+void
+xalloc_init(void)
+{
+	jv_nomem_handler(jq_oom, NULL);
 }
 
 void *

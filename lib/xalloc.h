@@ -8,6 +8,12 @@
 
 #include <stddef.h>
 
+/*
+ * Make libjq's out-of-memory end the program the same way, instead of
+ * abort(): call first thing in main().
+ */
+void xalloc_init(void);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
