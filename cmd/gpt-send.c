@@ -1222,7 +1222,7 @@ send_parallel(struct run *r, struct source *src)
 		head = jobs_flush(r, head, &queued);
 		if (head == NULL)
 			tail = &head;
-		if (head == NULL && eof)
+		if ((head == NULL && eof) || r->out_gone)
 			break;
 		if (inflight == 0) {
 			if (wake > now)
@@ -1241,6 +1241,15 @@ send_parallel(struct run *r, struct source *src)
 		job_end(r, on[k], &pause_until);
 		on[k] = NULL;
 		inflight--;
+	}
+	/* Only when the output is gone: what is left will never be written. */
+	while ((j = head) != NULL) {
+		head = j->next;
+		if (j->running) {
+			curl_slist_free_all(j->hdrs);
+			attempt_release(&j->a);
+		}
+		job_free(j);
 	}
 	for (k = 1; k < nslots; k++)
 		http_xfer_free(slot[k]);
