@@ -96,7 +96,8 @@ mock_start() {
 peak() {
 	name=$1 input=$2
 	shift 2
-	/usr/bin/time -o "$out/time.tmp" -f '%M\t%e' sh -c "$1" >/dev/null
+	/usr/bin/time -o "$out/time.tmp" -f '%M\t%e' sh -c "$1" >/dev/null 2>"$out/peak.err" ||
+		die "$name failed: $(tail -3 "$out/peak.err")"
 	printf '%s\t%s\t%s\n' "$name" "$input" "$(cat "$out/time.tmp")" >>"$out/memory-$cur.tsv"
 }
 
@@ -283,7 +284,9 @@ bench_many() {
 	curl_cfg
 	# Every client gets every answer (the mock answers "You said: Question N").
 	for c in "$SEND" "$CURL_XARGS" "node bench/sdk-many.mjs $NREQ $CONC" "$CURL_PAR"; do
-		n=$(sh -c "$c" | grep -o 'You said: Question [0-9]*' | sort -u | wc -l)
+		# (stderr dropped: curl --parallel draws a progress meter there
+		# whatever -s says; a failure shows as a missing answer.)
+		n=$(sh -c "$c" 2>/dev/null | grep -o 'You said: Question [0-9]*' | sort -u | wc -l)
 		want=$NREQ
 		[ "$c" != "$SEND" ] || want=$nsend
 		[ "$n" = "$want" ] || die "many: $n answers of $want from: $c"
