@@ -26,6 +26,7 @@
 #include "costreport.h"
 #include "errmsg.h"
 #include "exitcode.h"
+#include "jscan.h"
 #include "jsonin.h"
 #include "jsonout.h"
 #include "ledger.h"
@@ -469,13 +470,16 @@ place(const struct run *r, unsigned long line, const char *custom_id, char *buf,
 	return buf;
 }
 
-/* Price one response or usage chunk (borrowed) and record it. */
+/*
+ * Price one item and record it: its model (NULL when none) and usage
+ * (borrowed; not an object when it has none), and the response
+ * (borrowed) as the price table's extractor reads it.
+ */
 static void
-bill(struct run *r, jv payload, unsigned long number, unsigned long line, const char *custom_id,
-    int batch)
+bill_usage(struct run *r, const char *model, long long when_ms, jv response, jv usage,
+    unsigned long number, unsigned long line, const char *custom_id, int batch)
 {
 	struct cost_item it;
-	jv model = get(payload, K_MODEL), usage = get(payload, K_USAGE);
 	struct price_usage u;
 	struct gpt_err e = {0};
 	const struct price_model *m = NULL;
@@ -487,8 +491,8 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 	it.line = line;
 	it.custom_id = custom_id;
 	it.batch = batch || r->o->batch;
-	it.model = jv_get_kind(model) == JV_KIND_STRING ? jv_string_value(model) : NULL;
-	it.when_ms = item_time(r, payload);
+	it.model = model;
+	it.when_ms = when_ms;
 	if (jv_get_kind(usage) != JV_KIND_OBJECT) {
 		it.why = "no usage in the response: its cost is unknown";
 	} else {
@@ -512,11 +516,11 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 				    "model \"%s\" is not in the price table%s%s", it.model,
 				    prov ? " of " : "", prov ? price_provider_id(prov) : "");
 				it.why = it.whybuf;
-			} else if (price_extract(r->table, prov, payload, &u, &e) < 0 ||
+			} else if (price_extract(r->table, prov, response, &u, &e) < 0 ||
 			    price_cost(r->table, m, &u, it.when_ms, &it.cost, &e) < 0) {
 				warnx("%s%s", place(r, line, custom_id, where, sizeof where), e.msg);
 				set_status(r, GPT_EXIT_DATA);
-				goto out;
+				return;
 			} else {
 				it.priced_as = price_model_id(m);
 			}
@@ -524,9 +528,75 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 	}
 	it.provider = prov ? price_provider_id(prov) : NULL;
 	record(r, &it);
-out:
+}
+
+/* Price one response or usage chunk (borrowed) and record it. */
+static void
+bill(struct run *r, jv payload, unsigned long number, unsigned long line, const char *custom_id,
+    int batch)
+{
+	jv model = get(payload, K_MODEL), usage = get(payload, K_USAGE);
+
+	bill_usage(r, jv_get_kind(model) == JV_KIND_STRING ? jv_string_value(model) : NULL,
+	    item_time(r, payload), payload, usage, number, line, custom_id, batch);
 	jv_free(model);
 	jv_free(usage);
+}
+
+static void stream_end(struct run *r);
+
+/*
+ * A response priced from its text, parsing only its usage: the common
+ * item of a long JSONL costs a fraction of a full parse.  Returns 0 when
+ * the item is anything else, or holds escapes where it matters; the
+ * caller then parses it whole, which gives the same result.
+ */
+static int
+fast_response(struct run *r, const struct jsonin_item *in)
+{
+	struct jscan_member m[JSCAN_MEMBERS];
+	const struct jscan_member *obj, *model, *created, *usage;
+	struct gpt_err e = {0};
+	char num[64], *model_s = NULL;
+	long long when = r->o->date_ms >= 0 ? r->o->date_ms : r->now_ms;
+	jv u = jv_null(), resp;
+	int n = jscan_members(in->raw, in->len, m, JSCAN_MEMBERS);
+
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (m[i].key_escaped)
+			return 0;
+	obj = jscan_get(m, n, "object");
+	if (!obj || obj->vallen != 17 || memcmp(obj->val, "\"chat.completion\"", 17) != 0)
+		return 0;
+	model = jscan_get(m, n, "model");
+	if (model && model->kind == '"' && model->escaped)
+		return 0;
+	usage = jscan_get(m, n, "usage");
+	if (usage && usage->kind == '{') {
+		u = jscan_jv(usage->val, usage->vallen);
+		if (!jv_is_valid(u) && json_parse_one(usage->val, usage->vallen, r->in_name, &u, &e) < 0)
+			return 0;
+	}
+	created = jscan_get(m, n, "created");
+	if (r->o->date_ms < 0 && created && created->kind == '0' && created->vallen < sizeof num) {
+		double d;
+		memcpy(num, created->val, created->vallen);
+		num[created->vallen] = '\0';
+		d = strtod(num, NULL);
+		if (d >= 0 && d < 1e13)
+			when = (long long)d * 1000;
+	}
+	if (model && model->kind == '"')
+		model_s = xstrndup(model->val + 1, model->vallen - 2);
+	stream_end(r);
+	resp = jv_object_set(jv_object(), jv_copy(keys[K_USAGE]), jv_copy(u));
+	bill_usage(r, model_s, when, resp, u, in->number, in->line, NULL, 0);
+	jv_free(resp);
+	jv_free(u);
+	free(model_s);
+	return 1;
 }
 
 /* The end of a stream of chunks: without a usage chunk its cost is unknown. */
@@ -672,34 +742,41 @@ pass(struct run *r, const char *p, size_t n)
 static void
 read_input(struct run *r, int fd, const char *name)
 {
-	struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+	struct jscan *in = jscan_new(fd, name, JSONIN_MAX_ITEM);
+	struct jsonin_item it;
 	struct gpt_err e = {0};
 	jv v;
 	int rc;
 
 	r->in_name = name;
-	while (!r->over_budget && !r->out_gone && (rc = jsonin_next(in, &v, &e)) != 0) {
-		const struct jsonin_item *it = jsonin_last(in);
+	while (!r->over_budget && !r->out_gone && (rc = jscan_next(in, &it, &e)) != 0) {
 		if (rc == -2) {
 			warnx("%s", e.msg);
 			set_status(r, e.code);
 			break;
 		}
 		if (r->o->tee)
-			pass(r, it->raw, it->len);
+			pass(r, it.raw, it.len);
 		if (rc < 0) {
 			warnx("%s", e.msg);
 			set_status(r, GPT_EXIT_DATA);
 			continue;
 		}
-		item(r, v, it);
+		if (fast_response(r, &it))
+			continue;
+		if (json_parse_one(it.raw, it.len, name, &v, &e) < 0) {
+			warnx("%s", e.msg);
+			set_status(r, GPT_EXIT_DATA);
+			continue;
+		}
+		item(r, v, &it);
 		jv_free(v);
 	}
 	/* Past the budget nothing more is reported, not even a stream cut short. */
 	if (r->over_budget)
 		r->stream.billed = 1;
 	stream_end(r);
-	jsonin_free(in);
+	jscan_free(in);
 }
 
 static void

@@ -419,3 +419,10 @@ batch_line() {
 		[[ "$status" =~ ^[0237]$ ]] || fail "exit $status on random bytes"
 	done
 }
+
+@test "escapes in a response are read as JSON: a model name spelled with \\u escapes" {
+	printf '{"object":"chat.completion","model":"gpt-4o\\u002dmini","created":1750000000,"choices":[],"usage":{"prompt_tokens":1000000,"completion_tokens":0}}\n' >in.jsonl
+	run --separate-stderr gpt-cost --total in.jsonl
+	assert_success
+	assert_output "0.150000"
+}

@@ -49,3 +49,15 @@ agree() {
 	cmp dump.json "$TOP/data/genai-prices.json"
 	grep -q "genai-prices 0.1.8" "$TOP/data/LICENSE.genai-prices"
 }
+
+@test "a response read from its text prices as the same response parsed whole" {
+	node "$TOP/tests/npm/calcprice.js" gen openai 2000 99 . || fail "calcprice.js gen failed"
+	# An escaped key makes gpt-cost parse an item whole instead of reading
+	# the fields it needs from the text: both ways must agree to the byte.
+	sed 's/^{/{"\\u0078":0,/' responses.jsonl >whole.jsonl
+	gpt-cost --json <responses.jsonl >text.out 2>text.err || true
+	gpt-cost --json <whole.jsonl >whole.out 2>whole.err || true
+	[ "$(wc -l <text.out)" -gt 1000 ]
+	cmp text.out whole.out
+	cmp text.err whole.err
+}
