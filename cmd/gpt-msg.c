@@ -281,6 +281,10 @@ opt_param(struct opts *o, const char *arg)
 	if (json_parse_one(eq + 1, strlen(eq + 1), "--param", &v, &e) < 0)
 		usage_error("--param %s: the value is not JSON (a string needs "
 		    "quotes: --param '%s=\"%s\"')", arg, key, eq + 1);
+	if (!json_is_finite(v)) {
+		jv_free(v);
+		usage_error("--param %s: a number is too large for a double", arg);
+	}
 	if (strcmp(key, "model") == 0 && jv_get_kind(v) != JV_KIND_STRING) {
 		jv_free(v);
 		usage_error("--param model: the value is not a JSON string");

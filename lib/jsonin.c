@@ -5,6 +5,8 @@
  * reads so a large item is scanned once, not once per read.
  */
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@ struct jsonin {
 	long depth;
 	int instr, esc, uhex, wantlow, started;
 	int inscalar;            /* inside a number or literal */
+	size_t tokstart;         /* where it started, from pos */
 	int after;               /* a value just ended inside a container */
 	unsigned ucode;
 	char stack[MAX_DEPTH];   /* the closing bracket each level wants */
@@ -155,6 +158,47 @@ hexval(int c)
 
 enum scan_result { SCAN_MORE, SCAN_DONE, SCAN_BAD };
 
+/*
+ * Whether p[0..n) is a JSON number or literal.  libjq 1.6 also takes nan,
+ * infinity, 01, +1, .5 and 1., which no JSON writer sends: they are
+ * refused here rather than read as something else.
+ */
+static int
+is_json_scalar(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	if ((n == 4 && memcmp(p, "true", 4) == 0) ||
+	    (n == 5 && memcmp(p, "false", 5) == 0) ||
+	    (n == 4 && memcmp(p, "null", 4) == 0))
+		return 1;
+	if (i < n && p[i] == '-')
+		i++;
+	if (i < n && p[i] == '0')
+		i++;
+	else if (i < n && p[i] >= '1' && p[i] <= '9')
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && p[i] == '.') {
+		if (++i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		if (i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
 /* The bytes of numbers and of true, false and null. */
 static int
 is_scalar_byte(int c)
@@ -228,6 +272,11 @@ scan(struct jsonin *in, size_t *end, const char **why)
 			if (is_scalar_byte(c))
 				continue;
 			in->inscalar = 0;
+			if (!is_json_scalar(p + in->tokstart, i - in->tokstart)) {
+				*why = "not a JSON number or literal";
+				i = in->tokstart;
+				goto bad;
+			}
 			if (in->depth == 0) {
 				if (c == '\n')
 					in->scanlines--;
@@ -308,6 +357,7 @@ scan(struct jsonin *in, size_t *end, const char **why)
 				goto nosep;
 			in->started = 1;
 			in->inscalar = 1;
+			in->tokstart = i;
 			break;
 		}
 	}
@@ -468,6 +518,12 @@ jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 		if (in->started && in->depth == 0 && !in->instr) {
 			end = in->buf.len - in->pos;	/* a scalar ended by EOF */
 			r = SCAN_DONE;
+			if (in->inscalar && !is_json_scalar((const unsigned char *)
+			    in->buf.data + in->pos + in->tokstart, end - in->tokstart)) {
+				why = "not a JSON number or literal";
+				end = in->tokstart;
+				r = SCAN_BAD;
+			}
 			break;
 		}
 		in->last.number = in->nitems;
@@ -541,4 +597,35 @@ json_parse_one(const char *s, size_t n, const char *what, jv *v, struct gpt_err 
 	if (err != NULL)
 		*err = e;
 	return -1;
+}
+
+int
+json_is_finite(jv v)
+{
+	double d;
+	int ok = 1;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_NUMBER:
+		d = jv_number_value(v);
+		/* jv_dump writes an infinity as DBL_MAX: that is what 1e999 became. */
+		return isfinite(d) && d != DBL_MAX && d != -DBL_MAX;
+	case JV_KIND_ARRAY:
+		jv_array_foreach(v, i, x) {
+			if (ok)
+				ok = json_is_finite(x);
+			jv_free(x);
+		}
+		return ok;
+	case JV_KIND_OBJECT:
+		jv_object_foreach(v, k, x) {
+			if (ok)
+				ok = json_is_finite(x);
+			jv_free(k);
+			jv_free(x);
+		}
+		return ok;
+	default:
+		return 1;
+	}
 }

@@ -64,4 +64,10 @@ const char *jsonin_name(const struct jsonin *in);
  */
 int json_parse_one(const char *s, size_t n, const char *what, jv *v, struct gpt_err *err);
 
+/*
+ * Whether every number in v (borrowed) is finite: libjq reads 1e999 as
+ * the largest double, which is not the value that was written.
+ */
+int json_is_finite(jv v);
+
 #endif

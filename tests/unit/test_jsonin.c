@@ -165,6 +165,9 @@ main(void)
 	ITEMS("1 -2.5e3 true\nfalse null \"s\" 7");
 	T_EQ_STR("number:1 number:1 boolean:1 boolean:2 null:2 string:2 number:2 ", got,
 	    "scalars follow each other through one reused parser");
+	ITEMS("[nan]\n[infinity]\n[01]\n[+1]\n[.5]\n[1.]\n[1e]\n[-]\n[0.5e-3,-0,1E+2]\nnan");
+	T_EQ_STR("E3:1 E3:2 E3:3 E3:4 E3:5 E3:6 E3:7 E3:8 array:9 E3:10 ", got,
+	    "numbers and words that JSON does not have are bad items, though libjq takes them");
 	ITEMS("{\"a\":1}\n{\"a\":tru}\n{\"b\":2}\n");
 	T_EQ_STR("object:1 E3:2 object:3 ", got,
 	    "the parser serves the next item after a bad one");
@@ -179,6 +182,16 @@ main(void)
 	T_OK(json_parse_one("\"\xFF\"", 3, "arg", &v, &err) < 0 &&
 	    strstr(err.msg, "invalid UTF-8 at byte 1") != NULL,
 	    "json_parse_one names the offset of invalid UTF-8");
+
+	v = jv_parse("{\"a\":[1,2.5,{\"b\":-3e300}],\"c\":\"1e999\"}");
+	T_OK(json_is_finite(v), "finite numbers and strings are finite");
+	jv_free(v);
+	v = jv_parse("{\"a\":[1,{\"b\":1e999}]}");
+	T_OK(!json_is_finite(v), "1e999 deep inside is not finite");
+	jv_free(v);
+	v = jv_parse("-1e999");
+	T_OK(!json_is_finite(v), "-1e999 is not finite");
+	jv_free(v);
 
 	test_pipe_large_item();
 	return t_done();
