@@ -396,12 +396,12 @@ record(struct run *r, struct cost_item *it)
 
 /* The keys looked up in every item, made once so that lookups allocate nothing. */
 enum key {
-	K_CACHED_TOKENS, K_COMPLETION_TOKENS, K_COMPLETION_DETAILS, K_CREATED, K_ID, K_MODEL,
+	K_CACHED_TOKENS, K_COMPLETION_TOKENS, K_COMPLETION_DETAILS, K_CREATED, K_CUSTOM_ID, K_ID, K_MODEL,
 	K_OBJECT, K_PROMPT_TOKENS, K_PROMPT_DETAILS, K_REASONING_TOKENS, K_USAGE, NKEYS
 };
 static const char *const key_names[NKEYS] = {
-	"cached_tokens", "completion_tokens", "completion_tokens_details", "created", "id", "model",
-	"object", "prompt_tokens", "prompt_tokens_details", "reasoning_tokens", "usage"
+	"cached_tokens", "completion_tokens", "completion_tokens_details", "created", "custom_id", "id",
+	"model", "object", "prompt_tokens", "prompt_tokens_details", "reasoning_tokens", "usage"
 };
 static jv keys[NKEYS];
 
@@ -546,27 +546,28 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 static void stream_end(struct run *r);
 
 /*
- * A response priced from its text, parsing only its usage: the common
- * item of a long JSONL costs a fraction of a full parse.  Returns 0 when
- * the item is anything else, or holds escapes where it matters; the
- * caller then parses it whole, which gives the same result.
+ * A response priced from its text, given as its members m[0..n),
+ * parsing only its usage: the common item of a long JSONL costs a
+ * fraction of a full parse.  Returns 0 when it is not plainly a chat
+ * completion, or holds escapes where it matters; the caller then parses
+ * the item whole, which gives the same result.
  */
 static int
-fast_response(struct run *r, const struct jsonin_item *in)
+fast_priced(struct run *r, const struct jsonin_item *in, const struct jscan_member *m, int n,
+    const char *custom_id, int batch)
 {
-	struct jscan_member m[JSCAN_MEMBERS];
 	const struct jscan_member *obj, *model, *created, *usage;
 	struct gpt_err e = {0};
 	char num[64], *model_s = NULL;
 	long long when = r->o->date_ms >= 0 ? r->o->date_ms : r->now_ms;
 	jv u = jv_null(), resp;
-	int n = jscan_members(in->raw, in->len, m, JSCAN_MEMBERS);
 
-	if (n < 0)
-		return 0;
 	for (int i = 0; i < n; i++)
 		if (m[i].key_escaped)
 			return 0;
+	/* With a custom_id it would be a batch line, or nothing gpt-cost knows. */
+	if (jscan_get(m, n, "custom_id"))
+		return 0;
 	obj = jscan_get(m, n, "object");
 	if (!obj || obj->vallen != 17 || memcmp(obj->val, "\"chat.completion\"", 17) != 0)
 		return 0;
@@ -592,11 +593,54 @@ fast_response(struct run *r, const struct jsonin_item *in)
 		model_s = xstrndup(model->val + 1, model->vallen - 2);
 	stream_end(r);
 	resp = jv_object_set(jv_object(), jv_copy(keys[K_USAGE]), jv_copy(u));
-	bill_usage(r, model_s, when, resp, u, in->number, in->line, NULL, 0);
+	bill_usage(r, model_s, when, resp, u, in->number, in->line, custom_id, batch);
 	jv_free(resp);
 	jv_free(u);
 	free(model_s);
 	return 1;
+}
+
+/*
+ * A response or a Batch API output line holding one, priced from its
+ * text; 0 when the item must be parsed whole (see fast_priced).
+ */
+static int
+fast_item(struct run *r, const struct jsonin_item *in)
+{
+	struct jscan_member m[JSCAN_MEMBERS], rm[JSCAN_MEMBERS], bm[JSCAN_MEMBERS];
+	const struct jscan_member *cid, *resp, *body, *id;
+	char *custom_id;
+	int n = jscan_members(in->raw, in->len, m, JSCAN_MEMBERS), rn, bn, done, discount;
+
+	if (n < 0)
+		return 0;
+	cid = jscan_get(m, n, "custom_id");
+	if (!cid)
+		return fast_priced(r, in, m, n, NULL, 0);
+	/* A Batch API output line with a response body; anything else is parsed whole. */
+	for (int i = 0; i < n; i++)
+		if (m[i].key_escaped)
+			return 0;
+	resp = jscan_get(m, n, "response");
+	id = jscan_get(m, n, "id");
+	if (cid->kind != '"' || cid->escaped || jscan_get(m, n, "body") || !resp || resp->kind != '{' ||
+	    (id && id->kind == '"' && id->escaped))
+		return 0;
+	rn = jscan_members(resp->val, resp->vallen, rm, JSCAN_MEMBERS);
+	for (int i = 0; i < rn; i++)
+		if (rm[i].key_escaped)
+			return 0;
+	body = rn > 0 ? jscan_get(rm, rn, "body") : NULL;
+	if (!body || body->kind != '{')
+		return 0;
+	bn = jscan_members(body->val, body->vallen, bm, JSCAN_MEMBERS);
+	if (bn < 0)
+		return 0;
+	discount = id && id->kind == '"' && id->vallen >= 12 && memcmp(id->val + 1, "batch_req_", 10) == 0;
+	custom_id = xstrndup(cid->val + 1, cid->vallen - 2);
+	done = fast_priced(r, in, bm, bn, custom_id, discount);
+	free(custom_id);
+	return done;
 }
 
 /* The end of a stream of chunks: without a usage chunk its cost is unknown. */
@@ -684,12 +728,15 @@ batch_line(struct run *r, jv v, const struct jsonin_item *in)
 static enum shape
 item_shape(jv v)
 {
-	jv o = get(v, K_OBJECT);
+	jv o = get(v, K_OBJECT), cid = get(v, K_CUSTOM_ID);
 	enum shape s = SHAPE_UNKNOWN;
 
-	if (jv_get_kind(o) == JV_KIND_STRING && strcmp(jv_string_value(o), "chat.completion") == 0)
+	/* shape_of looks at custom_id first: an item with one is left to it. */
+	if (jv_get_kind(o) == JV_KIND_STRING && strcmp(jv_string_value(o), "chat.completion") == 0 &&
+	    jv_get_kind(cid) != JV_KIND_STRING)
 		s = SHAPE_RESPONSE;
 	jv_free(o);
+	jv_free(cid);
 	return s == SHAPE_UNKNOWN ? shape_of(v) : s;
 }
 
@@ -762,7 +809,7 @@ read_input(struct run *r, int fd, const char *name)
 			set_status(r, GPT_EXIT_DATA);
 			continue;
 		}
-		if (fast_response(r, &it))
+		if (fast_item(r, &it))
 			continue;
 		if (json_parse_one(it.raw, it.len, name, &v, &e) < 0) {
 			warnx("%s", e.msg);

@@ -426,3 +426,14 @@ batch_line() {
 	assert_success
 	assert_output "0.150000"
 }
+
+@test "a chat completion with a custom_id but no response is no item gpt-cost knows, read either way" {
+	printf '{"custom_id":"x","object":"chat.completion","model":"gpt-4o","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}\n' >a.jsonl
+	printf '{"\\u0078":0,"custom_id":"x","object":"chat.completion","model":"gpt-4o","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":1}}\n' >b.jsonl
+	run --separate-stderr gpt-cost a.jsonl
+	assert_failure 3
+	assert_equal "$stderr" "gpt-cost: a.jsonl:1: not a chat completion, chunk or Batch API output line"
+	run --separate-stderr gpt-cost b.jsonl
+	assert_failure 3
+	assert_equal "$stderr" "gpt-cost: b.jsonl:1: not a chat completion, chunk or Batch API output line"
+}

@@ -60,4 +60,13 @@ agree() {
 	[ "$(wc -l <text.out)" -gt 1000 ]
 	cmp text.out whole.out
 	cmp text.err whole.err
+	# The same as Batch API output lines, half of them with batch_req_ ids.
+	awk '{ printf "{\"id\":\"%s_%d\",\"custom_id\":\"c-%d\",\"response\":{\"status_code\":200,\"request_id\":\"r\",\"body\":%s},\"error\":null}\n", NR % 2 ? "batch_req" : "local", NR, NR, $0 }' \
+	    responses.jsonl >batch.jsonl
+	sed 's/^{/{"\\u0078":0,/' batch.jsonl >batchwhole.jsonl
+	gpt-cost --json <batch.jsonl >text.out 2>text.err || true
+	gpt-cost --json <batchwhole.jsonl >whole.out 2>whole.err || true
+	[ "$(grep -c '"batch":true' text.out)" -gt 500 ]
+	cmp text.out whole.out
+	cmp text.err whole.err
 }
