@@ -331,7 +331,7 @@ static void
 sum_add(struct cost_sum *s, const struct cost_item *it)
 {
 	s->items++;
-	if (!it->priced_as)
+	if (!it->priced_as && !it->zero)
 		s->unknown++;
 	s->prompt += it->prompt;
 	s->completion += it->completion;
@@ -358,7 +358,7 @@ record(struct run *r, struct cost_item *it)
 		if (r->o->unknown == UNKNOWN_SKIP)
 			return;
 		if (r->o->unknown == UNKNOWN_ZERO) {
-			it->priced_as = "";
+			it->zero = 1;
 		} else {
 			warnx("%s:%lu: %s%s%s%s", r->in_name, it->line,
 			    it->custom_id ? "custom_id " : "", it->custom_id ? it->custom_id : "",

@@ -88,7 +88,8 @@ void
 report_item(struct buf *b, const struct cost_item *it, enum report_format fmt)
 {
 	char n[64], date[16];
-	const money *cost = it->priced_as ? &it->cost.total : NULL;
+	int known = it->priced_as || it->zero;
+	const money *cost = known ? &it->cost.total : NULL;
 
 	buf_reset(b);
 	if (fmt == REPORT_JSON) {
@@ -116,8 +117,8 @@ report_item(struct buf *b, const struct cost_item *it, enum report_format fmt)
 			json_num(b, "completion_tokens", it->completion);
 			json_num(b, "reasoning_tokens", it->reasoning);
 		}
-		json_money(b, "input_usd", it->priced_as ? &it->cost.input : NULL);
-		json_money(b, "output_usd", it->priced_as ? &it->cost.output : NULL);
+		json_money(b, "input_usd", known ? &it->cost.input : NULL);
+		json_money(b, "output_usd", known ? &it->cost.output : NULL);
 		json_money(b, "cost_usd", cost);
 		if (it->why) {
 			report_json_key(b, "unknown");

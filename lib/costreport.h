@@ -36,6 +36,7 @@ struct cost_item {
 	const char *priced_as;  /* the database's model id; NULL: unknown cost */
 	const char *why;        /* why the cost is unknown */
 	char whybuf[320];       /* room for why */
+	int zero;               /* an unknown cost counted as $0 (gpt-cost --unknown=zero) */
 	long long when_ms;      /* the time the prices were taken at */
 	int batch;              /* the Batch API's half price applied */
 	int has_tokens;         /* the token counts below are known */
