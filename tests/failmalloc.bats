@@ -59,10 +59,13 @@ torture() {
 			LIBJQ_ABORTS=$((LIBJQ_ABORTS + 1))
 			continue
 		fi
-		# Whole items only: out is a prefix of want, ending a line.
+		# Whole items only: out is a prefix of want, ending a line
+		# (but for gpt-extract, which writes a stream's deltas as they
+		# come, before the line is complete).
 		if [ $rc -gt 7 ] ||
 		    ! cmp -s out <(head -c "$(stat -c %s out)" want) ||
-		    { [ -s out ] && [ "$(tail -c 1 out | od -An -c | tr -d ' ')" != '\n' ]; } ||
+		    { [ -s out ] && [ "$prog" != gpt-extract ] &&
+		      [ "$(tail -c 1 out | od -An -c | tr -d ' ')" != '\n' ]; } ||
 		    { [ $rc -ne 0 ] && ! { [ "$(wc -l <err)" -eq 1 ] && grep -q "^$prog: " err; }; } ||
 		    { [ $rc -eq 0 ] && ! cmp -s out want; }; then
 			echo "allocation $n of $total (from $who): exit $rc, stderr: $(head -c 300 err)"

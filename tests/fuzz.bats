@@ -60,3 +60,14 @@ setup() {
 	run tests/fuzz/build/fuzz_rx tests/fuzz/corpus/rx/open-deep-groups
 	assert_success
 }
+
+# lib/jsonin.c reuses one libjq parser for the whole stream; after an item
+# that libjq refused at its end ('"\x1e"', a raw control character) the
+# parser still holds bytes, and the next jv_parser_set_buf() fails its
+# assertion "previous buffer not exhausted": abort().
+@test "open: a raw control character in the last string is refused, not an abort" {
+	command -v clang || skip "clang not installed"
+	sh tests/fuzz/run.sh -b jsonin >/dev/null
+	run tests/fuzz/build/fuzz_jsonin tests/fuzz/corpus/jsonin/open-control-char-at-end
+	assert_success
+}

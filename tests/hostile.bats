@@ -176,6 +176,21 @@ assert_one_line() {
 	done
 }
 
+# jq 1.6 refuses raw control characters in strings; lib/jsonin.c then
+# reuses the same libjq parser, which fails an assertion (abort) when the
+# refused item ended the input.
+@test "open: a raw control character in a string is refused with exit 3, not an abort" {
+	printf '"\x1e"' >last
+	printf '{"a":"x\x01y"}\n{"b":1}\n' >middle
+	for p in $READERS; do
+		need "$p"
+		for f in last middle; do
+			run_prog "$p" "$f"
+			assert_refused "$p" 3
+		done
+	done
+}
+
 @test "NUL bytes in text are refused with exit 3 and the byte offset" {
 	need gpt-msg
 	printf 'abc\0def' >nul
