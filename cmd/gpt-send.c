@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +142,17 @@ bad_usage(const char *fmt, const char *arg, const char *why)
 	warnx("%s", msg);
 	fprintf(stderr, "Try 'gpt-send --help' for more information.\n");
 	exit(GPT_EXIT_USAGE);
+}
+
+/* An unknown option, or one without its argument (c is ':'). */
+static void
+bad_option(int c, char **argv)
+{
+	char opt[3] = { '-', (char)optopt, '\0' };
+	const char *arg = argv[optind - 1];
+
+	bad_usage("%s: %s", strncmp(arg, "--", 2) == 0 ? arg : opt,
+	    c == ':' ? "missing argument" : "unknown option");
 }
 
 /* ---- small helpers ---- */
@@ -747,7 +757,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->retries = RETRY_DEFAULT;
 	o->parallel = 1;
 	o->max_bytes = DEFAULT_MAX_BYTES;
-	while ((c = getopt_long(argc, argv, "m:o:P:qSv", longopts, NULL)) != -1) {
+	/* Our own messages: getopt's would name the program by its path. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:o:P:qSv", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_API_KEY_FILE:
 			o->key_file = optarg;
@@ -806,8 +818,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			printf("gpt-send (gpt-tools) %s\n", GPT_VERSION);
 			exit(fflush(stdout) == EOF ? GPT_EXIT_IO : GPT_EXIT_OK);
 		default:
-			fprintf(stderr, "Try 'gpt-send --help' for more information.\n");
-			exit(GPT_EXIT_USAGE);
+			bad_option(c, argv);
 		}
 	}
 }

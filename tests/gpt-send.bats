@@ -467,11 +467,11 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 }
 
 @test "a fractional retry-after-ms is honoured" {
-	mock_script '[{"status": 429, "headers": {"retry-after-ms": "150.5"}}]'
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "1200.5"}}]'
 	run gpt-send <<<"$REQ"
 	assert_success
-	at_least "$(gap 1 2)" 0.15
-	below "$(gap 1 2)" 0.37
+	at_least "$(gap 1 2)" 1.2005
+	below "$(gap 1 2)" 2.2
 }
 
 @test "retry-after-ms wins over retry-after" {
@@ -490,12 +490,14 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 }
 
 @test "retry-after as an HTTP date is honoured" {
-	when=$(date -u -d '+2 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
+	# Whole seconds: the wait is 3 to 4 s less the time to the first attempt,
+	# clearly longer than any backoff the date could be mistaken for.
+	when=$(date -u -d '+4 seconds' '+%a, %d %b %Y %H:%M:%S GMT')
 	mock_script "[{\"status\": 503, \"headers\": {\"retry-after\": \"$when\"}}]"
 	run gpt-send <<<"$REQ"
 	assert_success
-	at_least "$(gap 1 2)" 0.9
-	below "$(gap 1 2)" 3.5
+	at_least "$(gap 1 2)" 1.2
+	below "$(gap 1 2)" 4.5
 }
 
 @test "retry-after 121 s is not retried and is reported" {
@@ -1020,11 +1022,11 @@ EOF
 
 @test "bad usage is one line and a hint on stderr, status 2" {
 	for args in "--retries x" "--retries -1" "--timeout 0" "--timeout 1x" "--max-bytes 0" \
-	    "--connect-timeout nan" "--bogus"; do
+	    "--connect-timeout nan" "--bogus" "-x" "--retries" "-P x"; do
 		run --separate-stderr gpt-send $args <<<"$REQ"
 		[ "$status" -eq 2 ] || fail "$args: status $status"
 		[ "${#stderr_lines[@]}" -eq 2 ] || fail "$args: $stderr"
-		[[ ${stderr_lines[0]} == "gpt-send: "* ]]
+		[[ ${stderr_lines[0]} == "gpt-send: "* ]] || fail "$args: $stderr"
 		[[ ${stderr_lines[1]} == *"--help"* ]]
 	done
 	[ "$(mock_count)" -eq 0 ]
