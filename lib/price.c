@@ -375,8 +375,8 @@ match_load(jv j, struct match *m, const char *where, struct gpt_err *err)
 			const char *why;
 			m->rx = rx_compile(jv_string_value(v), &why);
 			if (!m->rx)
-				rc = gpt_err_set(err, GPT_EXIT_USAGE, "%s: regex \"%s\": %s", where,
-				    jv_string_value(v), why);
+				rc = gpt_err_set(err, GPT_EXIT_USAGE, "%s: regex \"%.60s%s\": %s", where,
+				    jv_string_value(v), strlen(jv_string_value(v)) > 60 ? "..." : "", why);
 		} else {
 			m->s = lower_dup(jv_string_value(v));
 			m->len = strlen(m->s);

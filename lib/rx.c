@@ -11,6 +11,8 @@
 
 #define RX_STEPS 20000L  /* also bounds the recursion depth */
 #define RX_MAXREP 1000
+#define RX_MAXLEN 4096          /* far above the table's patterns; bounds the parser's recursion */
+#define RX_MAXDEPTH 64          /* groups inside groups */
 
 enum node_type { N_EMPTY, N_CHAR, N_SET, N_BOL, N_EOL, N_CAT, N_ALT, N_REP, N_LOOK };
 
@@ -40,6 +42,7 @@ struct rx {
 struct parser {
 	const char *p;
 	const char *why;
+	int depth;
 	struct node **nodes;
 	size_t nnodes, anodes;
 };
@@ -192,6 +195,10 @@ parse_atom(struct parser *ps)
 	switch (c) {
 	case '(':
 		ps->p++;
+		if (++ps->depth > RX_MAXDEPTH) {
+			ps->why = "groups nested too deep";
+			return NULL;
+		}
 		if (ps->p[0] == '?') {
 			if (ps->p[1] == ':') {
 				ps->p += 2;
@@ -218,6 +225,7 @@ parse_atom(struct parser *ps)
 			return NULL;
 		}
 		ps->p++;
+		ps->depth--;
 		return n;
 	case '[':
 		ps->p++;
@@ -439,9 +447,16 @@ gen(struct rx *r, const struct node *n)
 struct rx *
 rx_compile(const char *pattern, const char **why)
 {
-	struct parser ps = { pattern, NULL, NULL, 0, 0 };
-	struct node *tree = parse_alt(&ps);
+	struct parser ps = { pattern, NULL, 0, NULL, 0, 0 };
+	struct node *tree;
 	struct rx *r = NULL;
+
+	if (strlen(pattern) > RX_MAXLEN) {
+		if (why)
+			*why = "pattern too long";
+		return NULL;
+	}
+	tree = parse_alt(&ps);
 
 	if (tree && *ps.p != '\0') {
 		ps.why = "unbalanced )";

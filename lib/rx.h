@@ -6,7 +6,8 @@
  * ".", "^", "$", classes "[a-z]" "[^/]", \d \D \w \W \s \S, groups
  * "(...)" and "(?:...)", lookahead "(?=...)" and "(?!...)", "|", and the
  * quantifiers * + ? {n} {n,} {n,m}, greedy or lazy.  No backreferences,
- * flags or lookbehind: a pattern using them fails to compile.  Bytes are
+ * flags or lookbehind: a pattern using them fails to compile, as does
+ * one longer than 4096 bytes or with groups nested more than 64 deep.  Bytes are
  * matched one by one, which is JavaScript's behaviour for ASCII text.
  */
 #ifndef GPT_RX_H

@@ -50,5 +50,17 @@ main(void)
 	T_EQ_INT(-1, test("*a", "a"), "nothing to repeat");
 	T_EQ_INT(-1, test("[a", "a"), "an unterminated class does not compile");
 	T_EQ_INT(0, test("^(a*)*$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab"), "a pathological pattern ends without a match");
+	{
+		static char deep[150000 * 2 + 2];
+		memset(deep, '(', 150000);
+		deep[150000] = 'a';
+		memset(deep + 150001, ')', 150000);
+		T_EQ_INT(-1, test(deep, "a"), "150,000 nested groups are refused, not a stack overflow");
+		memset(deep, '(', 64);
+		deep[64] = 'a';
+		memset(deep + 65, ')', 64);
+		deep[129] = '\0';
+		T_EQ_INT(1, test(deep, "a"), "64 nested groups are fine");
+	}
 	return t_done();
 }
