@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,18 @@
 /* libjq 1.6 refuses deeper nesting; the scanner keeps the kinds this deep. */
 #define MAX_DEPTH 256
 
+/* Where the scanner is in an item; kept between reads. */
+struct scanstate {
+	size_t scan;             /* offset from pos scanned so far */
+	unsigned long scanlines; /* newlines inside the item so far */
+	long depth;
+	int instr, esc, uhex, wantlow, started;
+	int inscalar;            /* inside a number or literal */
+	size_t tokstart;         /* where it started, from pos */
+	int after;               /* a value just ended inside a container */
+	unsigned ucode;
+};
+
 struct jsonin {
 	int fd;
 	int eof;
@@ -33,15 +46,7 @@ struct jsonin {
 	unsigned long nitems;
 	struct jsonin_item last;
 
-	/* Scanner state for the item starting at pos. */
-	size_t scan;             /* offset from pos scanned so far */
-	unsigned long scanlines; /* newlines inside the item so far */
-	long depth;
-	int instr, esc, uhex, wantlow, started;
-	int inscalar;            /* inside a number or literal */
-	size_t tokstart;         /* where it started, from pos */
-	int after;               /* a value just ended inside a container */
-	unsigned ucode;
+	struct scanstate st;     /* the scanner, for the item starting at pos */
 	char stack[MAX_DEPTH];   /* the closing bracket each level wants */
 	jv_parser *parser;       /* reused across items */
 };
@@ -105,12 +110,7 @@ jsonin_name(const struct jsonin *in)
 static void
 scan_reset(struct jsonin *in)
 {
-	in->scan = 0;
-	in->scanlines = 0;
-	in->depth = 0;
-	in->instr = in->esc = in->uhex = in->wantlow = in->started = 0;
-	in->inscalar = in->after = 0;
-	in->ucode = 0;
+	memset(&in->st, 0, sizeof(in->st));
 }
 
 /* Make room and read more; returns 1 if bytes came, 0 at EOF, -1 on error. */
@@ -199,6 +199,25 @@ is_json_scalar(const unsigned char *p, size_t n)
 	return i == n;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * Whether any of the 8 bytes at p is '"', '\\', a control character or
+ * not ASCII (the bytes a string's scan must look at one by one).
+ */
+static int
+has_special(const unsigned char *p)
+{
+	uint64_t w, q, b;
+
+	memcpy(&w, p, sizeof(w));
+	q = w ^ (ONES * '"');
+	b = w ^ (ONES * '\\');
+	return ((((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w) |
+	    w) & HIGHS) != 0;
+}
+
 /* The bytes of numbers and of true, false and null. */
 static int
 is_scalar_byte(int c)
@@ -208,82 +227,115 @@ is_scalar_byte(int c)
 }
 
 /*
- * Scan on from in->scan.  SCAN_DONE sets *end to the item's length;
+ * Scan on from where the last call stopped.  SCAN_DONE sets *end to the item's length;
  * SCAN_BAD sets *end to the offset of the offending byte and *why.
  */
-static enum scan_result
-scan(struct jsonin *in, size_t *end, const char **why)
+static inline enum scan_result
+scan_run(struct jsonin *in, struct scanstate *s, size_t *end, const char **why)
 {
 	const unsigned char *p = (const unsigned char *)in->buf.data + in->pos;
 	size_t n = in->buf.len - in->pos, i;
 
-	for (i = in->scan; i < n; i++) {
-		int c = p[i];
+	for (i = s->scan; i < n; i++) {
+		int c;
 
+		/*
+		 * Most bytes are plain ASCII inside strings: pass them eight
+		 * at a time, and check the UTF-8 of the others here, so the
+		 * text is read once.
+		 */
+		if (s->instr && !s->esc && !s->uhex && !s->wantlow) {
+			while (i + 8 <= n && !has_special(p + i))
+				i += 8;
+			while (i < n && p[i] < 0x80 && p[i] >= 0x20 &&
+			    p[i] != '"' && p[i] != '\\')
+				i++;
+			if (i == n)
+				break;
+			if (p[i] >= 0x80) {
+				long l = utf8_seqlen((const char *)p + i, n - i);
+
+				if (l < 0 && !in->eof) {
+					n = i;	/* the rest of it is yet to come */
+					break;
+				}
+				if (l <= 0) {
+					*why = "invalid UTF-8";
+					goto bad;
+				}
+				i += (size_t)l - 1;
+				continue;
+			}
+		}
+		c = p[i];
 		if (c == '\n')
-			in->scanlines++;
-		if (in->instr) {
-			if (in->uhex > 0) {
+			s->scanlines++;
+		if (s->instr) {
+			if (s->uhex > 0) {
 				int h = hexval(c);
 
 				if (h < 0) {
 					*why = "invalid \\u escape";
 					goto bad;
 				}
-				in->ucode = in->ucode * 16 + (unsigned)h;
-				if (--in->uhex > 0)
+				s->ucode = s->ucode * 16 + (unsigned)h;
+				if (--s->uhex > 0)
 					continue;
-				if (in->wantlow) {
-					if (in->ucode < 0xDC00 || in->ucode > 0xDFFF)
+				if (s->wantlow) {
+					if (s->ucode < 0xDC00 || s->ucode > 0xDFFF)
 						goto lone;
-					in->wantlow = 0;
-				} else if (in->ucode >= 0xD800 && in->ucode <= 0xDBFF)
-					in->wantlow = 1;
-				else if (in->ucode >= 0xDC00 && in->ucode <= 0xDFFF)
+					s->wantlow = 0;
+				} else if (s->ucode >= 0xD800 && s->ucode <= 0xDBFF)
+					s->wantlow = 1;
+				else if (s->ucode >= 0xDC00 && s->ucode <= 0xDFFF)
 					goto lone;
 				continue;
 			}
-			if (in->esc) {
-				in->esc = 0;
+			if (s->esc) {
+				s->esc = 0;
 				if (c == 'u') {
-					in->uhex = 4;
-					in->ucode = 0;
-				} else if (in->wantlow)
+					s->uhex = 4;
+					s->ucode = 0;
+				} else if (s->wantlow)
 					goto lone;
 				continue;
 			}
 			if (c == '\\') {
-				in->esc = 1;
+				s->esc = 1;
 				continue;
 			}
-			if (in->wantlow)
+			if (c < 0x20) {
+				*why = "control character in a string";
+				goto bad;
+			}
+			if (s->wantlow)
 				goto lone;
 			if (c == '"') {
-				in->instr = 0;
-				if (in->depth == 0) {
+				s->instr = 0;
+				if (s->depth == 0) {
 					*end = i + 1;
 					return SCAN_DONE;
 				}
-				in->after = 1;
+				s->after = 1;
 			}
 			continue;
 		}
-		if (in->inscalar) {
+		if (s->inscalar) {
 			if (is_scalar_byte(c))
 				continue;
-			in->inscalar = 0;
-			if (!is_json_scalar(p + in->tokstart, i - in->tokstart)) {
+			s->inscalar = 0;
+			if (!is_json_scalar(p + s->tokstart, i - s->tokstart)) {
 				*why = "not a JSON number or literal";
-				i = in->tokstart;
+				i = s->tokstart;
 				goto bad;
 			}
-			if (in->depth == 0) {
+			if (s->depth == 0) {
 				if (c == '\n')
-					in->scanlines--;
+					s->scanlines--;
 				*end = i;
 				return SCAN_DONE;
 			}
-			in->after = 1;
+			s->after = 1;
 		}
 		switch (c) {
 		case ' ':
@@ -293,55 +345,55 @@ scan(struct jsonin *in, size_t *end, const char **why)
 			break;
 		case ',':
 		case ':':
-			if (in->depth == 0) {
+			if (s->depth == 0) {
 				*why = "unexpected separator";
 				goto bad;
 			}
-			if (!in->after) {
+			if (!s->after) {
 				*why = "separator without a value before it";
 				goto bad;
 			}
-			in->after = 0;
+			s->after = 0;
 			break;
 		case '"':
 		case '{':
 		case '[':
-			if (in->depth == 0 && in->started) {
+			if (s->depth == 0 && s->started) {
 				*end = i;
 				return SCAN_DONE;
 			}
-			if (in->after)
+			if (s->after)
 				goto nosep;
-			in->started = 1;
+			s->started = 1;
 			if (c == '"') {
-				in->instr = 1;
+				s->instr = 1;
 				break;
 			}
-			if (in->depth == MAX_DEPTH) {
+			if (s->depth == MAX_DEPTH) {
 				*why = "nesting deeper than 256 levels";
 				goto bad;
 			}
-			in->stack[in->depth++] = c == '{' ? '}' : ']';
+			in->stack[s->depth++] = c == '{' ? '}' : ']';
 			break;
 		case '}':
 		case ']':
-			if (in->depth == 0) {
-				if (in->started) {
+			if (s->depth == 0) {
+				if (s->started) {
 					*end = i;
 					return SCAN_DONE;
 				}
 				*why = "unbalanced closing bracket";
 				goto bad;
 			}
-			if (in->stack[in->depth - 1] != c) {
+			if (in->stack[s->depth - 1] != c) {
 				*why = "mismatched closing bracket";
 				goto bad;
 			}
-			if (--in->depth == 0) {
+			if (--s->depth == 0) {
 				*end = i + 1;
 				return SCAN_DONE;
 			}
-			in->after = 1;
+			s->after = 1;
 			break;
 		default:
 			if (!is_scalar_byte(c)) {
@@ -349,19 +401,19 @@ scan(struct jsonin *in, size_t *end, const char **why)
 				    "unexpected byte";
 				goto bad;
 			}
-			if (in->depth == 0 && in->started) {
+			if (s->depth == 0 && s->started) {
 				*end = i;
 				return SCAN_DONE;
 			}
-			if (in->after)
+			if (s->after)
 				goto nosep;
-			in->started = 1;
-			in->inscalar = 1;
-			in->tokstart = i;
+			s->started = 1;
+			s->inscalar = 1;
+			s->tokstart = i;
 			break;
 		}
 	}
-	in->scan = n;
+	s->scan = n;
 	return SCAN_MORE;
 nosep:
 	*why = "missing separator between values";
@@ -371,6 +423,17 @@ lone:
 bad:
 	*end = i;
 	return SCAN_BAD;
+}
+
+/* scan_run on a copy of the state, which the compiler can keep in registers. */
+static enum scan_result
+scan(struct jsonin *in, size_t *end, const char **why)
+{
+	struct scanstate st = in->st;
+	enum scan_result r = scan_run(in, &st, end, why);
+
+	in->st = st;
+	return r;
 }
 
 /* Skip whitespace (and a BOM at the very start) before the next item. */
@@ -470,7 +533,8 @@ parse_item(struct jsonin *in, const char *s, size_t n, jv *v)
 		in->parser = jv_parser_new(0);
 	jv_parser_set_buf(in->parser, s, (int)n, 1);
 	res = jv_parser_next(in->parser);
-	if (!jv_is_valid(res) && !jv_invalid_has_msg(jv_copy(res))) {
+	if (!jv_is_valid(res) && !jv_invalid_has_msg(jv_copy(res)) &&
+	    jv_parser_remaining(in->parser) == 0) {
 		jv_free(res);
 		jv_parser_set_buf(in->parser, " ", 1, 1);
 		res = jv_parser_next(in->parser);
@@ -488,7 +552,7 @@ parse_item(struct jsonin *in, const char *s, size_t n, jv *v)
 int
 jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 {
-	size_t end, bad;
+	size_t end;
 	const char *why = NULL;
 	enum scan_result r;
 
@@ -515,13 +579,13 @@ jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 		case -1:
 			return -2;
 		}
-		if (in->started && in->depth == 0 && !in->instr) {
+		if (in->st.started && in->st.depth == 0 && !in->st.instr) {
 			end = in->buf.len - in->pos;	/* a scalar ended by EOF */
 			r = SCAN_DONE;
-			if (in->inscalar && !is_json_scalar((const unsigned char *)
-			    in->buf.data + in->pos + in->tokstart, end - in->tokstart)) {
+			if (in->st.inscalar && !is_json_scalar((const unsigned char *)
+			    in->buf.data + in->pos + in->st.tokstart, end - in->st.tokstart)) {
 				why = "not a JSON number or literal";
-				end = in->tokstart;
+				end = in->st.tokstart;
 				r = SCAN_BAD;
 			}
 			break;
@@ -543,22 +607,17 @@ jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 	if (r == SCAN_BAD) {
 		/* skip_line counts the newline that may be the bad byte. */
 		if (in->buf.data[in->pos + end] == '\n')
-			in->scanlines--;
+			in->st.scanlines--;
 		in->last.len = end;
 		gpt_err_set(err, GPT_EXIT_DATA, "%s:%lu: %s at byte %llu",
-		    in->name, in->line + in->scanlines, why,
+		    in->name, in->line + in->st.scanlines, why,
 		    in->base + in->pos + end);
-		in->line += in->scanlines;
+		in->line += in->st.scanlines;
 		return skip_line(in, in->pos + end, err) < 0 ? -2 : -1;
 	}
 	in->last.len = end;
 	in->pos += end;
-	in->line += in->scanlines;
-	bad = utf8_invalid(in->last.raw, end);
-	if (bad < end)
-		return gpt_err_set(err, GPT_EXIT_DATA,
-		    "%s:%lu: invalid UTF-8 at byte %llu", in->name,
-		    in->last.line, in->last.offset + bad);
+	in->line += in->st.scanlines;
 	if (parse_item(in, in->last.raw, end, v) < 0) {
 		parse_error(in, *v, err);
 		*v = jv_invalid();

@@ -81,3 +81,9 @@ utf8_complete(const char *s, size_t n)
 	}
 	return n;
 }
+
+long
+utf8_seqlen(const char *s, size_t n)
+{
+	return seqlen((const unsigned char *)s, n);
+}

@@ -23,4 +23,11 @@ size_t utf8_invalid(const char *s, size_t n);
  */
 size_t utf8_complete(const char *s, size_t n);
 
+/*
+ * The length (1 to 4) of the well-formed UTF-8 sequence at s[0..n) (n > 0);
+ * 0 when it is ill-formed; -k when its first k bytes are a valid start
+ * cut off by the end of s.
+ */
+long utf8_seqlen(const char *s, size_t n);
+
 #endif

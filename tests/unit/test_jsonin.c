@@ -147,6 +147,8 @@ main(void)
 	T_EQ_STR("E3:1 object:2 ", got, "a NUL byte outside strings is a bad item, not the number 0");
 	ITEMS("[\x01]\n{}\n");
 	T_EQ_STR("E3:1 object:2 ", got, "a control character outside strings is a bad item");
+	ITEMS("\"\x1e\"\n{\"a\":\"x\x01y\"}\n{\"a\":\"x\ny\"}\n[1]\n");
+	T_EQ_STR("E3:1 E3:2 E3:3 E3:4 array:5 ", got, "a raw control character in a string is a bad item");
 	ITEMS("[,1]\n{\"a\"::1}\n{}\n");
 	T_EQ_STR("E3:1 E3:2 object:3 ", got, "a separator without a value before it is a bad item");
 	{
