@@ -177,9 +177,9 @@ assert_one_line() {
 }
 
 # jq 1.6 refuses raw control characters in strings; lib/jsonin.c then
-# reuses the same libjq parser, which fails an assertion (abort) when the
-# refused item ended the input.
-@test "open: a raw control character in a string is refused with exit 3, not an abort" {
+# reused the same libjq parser, which failed an assertion (abort) when
+# the refused item ended the input.
+@test "a raw control character in a string is refused with exit 3, not an abort" {
 	printf '"\x1e"' >last
 	printf '{"a":"x\x01y"}\n{"b":1}\n' >middle
 	for p in $READERS; do
@@ -201,9 +201,9 @@ assert_one_line() {
 	assert_refused gpt-msg 3
 }
 
-# lib/jsonin.c passes a raw NUL byte to libjq, which reads it as the
-# number 0 ("1\0" as 1): a token count of NUL is silently priced as zero.
-@test "open: a NUL byte in place of a JSON number is refused, not read as 0" {
+# libjq reads a raw NUL byte as the number 0 ("1\0" as 1): lib/jsonin.c
+# must refuse it first, or a token count of NUL is priced as zero.
+@test "a NUL byte in place of a JSON number is refused, not read as 0" {
 	sed 's/"completion_tokens":10/"completion_tokens":\x00/' "$D/response" >nul-number
 	for p in gpt-extract gpt-cost; do
 		need "$p"
@@ -226,9 +226,9 @@ assert_one_line() {
 }
 
 # jq 1.6's parser takes words and numbers that JSON does not have: nan
-# (written back as null), infinity, 01, +1, .5, 1.  lib/jsonin.c hands
-# them to libjq, so a reader takes "+1" tokens for 1 and "nan" for null.
-@test "open: numbers and words that are not JSON are refused by every reader" {
+# (written back as null), infinity, 01, +1, .5, 1.  lib/jsonin.c must
+# refuse them first, or a reader takes "+1" tokens for 1.
+@test "numbers and words that are not JSON are refused by every reader" {
 	for v in nan NaN infinity -infinity 01 +1 .5 1.; do
 		sed "s/\"completion_tokens\":10/\"completion_tokens\":$v/" "$D/response" >notjson
 		for p in gpt-extract gpt-cost; do
@@ -242,7 +242,7 @@ assert_one_line() {
 # 1e999 is not a double and nan is not JSON; libjq reads them as the
 # largest double and as NaN (written "null").  A request should never
 # carry a value other than the one given.
-@test "open: gpt-msg refuses a --param number that is not finite" {
+@test "gpt-msg refuses a --param number that is not finite" {
 	need gpt-msg
 	for v in 1e999 -1e999 nan; do
 		run --separate-stderr gpt-msg --param "seed=$v" "hi" </dev/null
@@ -250,10 +250,10 @@ assert_one_line() {
 	done
 }
 
-# lib/rx.c parses nested groups by recursion without a limit: a price
+# lib/rx.c parsed nested groups by recursion without a limit: a price
 # table (--prices is input like any other) with 150,000 nested groups in
-# a regex overflows the stack (SIGSEGV).  tests/fuzz.bats has it too.
-@test "open: a price table regex of 150,000 nested groups is refused, not a crash" {
+# a regex overflowed the stack (SIGSEGV).  tests/fuzz.bats has it too.
+@test "a price table regex of 150,000 nested groups is refused, not a crash" {
 	need gpt-cost
 	python3 -c '
 import json

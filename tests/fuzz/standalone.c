@@ -2,7 +2,7 @@
  * A main() for the fuzz targets without libFuzzer: runs the target's
  * LLVMFuzzerInitialize, if it has one, then the target once on each file
  * named, so any C compiler can build a target and valgrind
- * can replay a corpus (tests/fuzz.bats does, with -DFUZZ_STRICT).
+ * can replay a corpus (sh tests/fuzz/run.sh -v).
  */
 #include <stdint.h>
 #include <stdio.h>
