@@ -28,12 +28,18 @@ teardown() {
 
 # A TLS server with a self-signed certificate for 127.0.0.1, answering every
 # POST with one fixed chat.completion.  Exports TLS_URL, TLS_CERT, TLS_PID.
-tls_start() {
+make_cert() {
 	local d=$BATS_TEST_TMPDIR/tls
 	mkdir -p "$d"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	    -subj /CN=127.0.0.1 -addext 'subjectAltName=IP:127.0.0.1' -days 1 \
 	    -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null || fail "openssl failed"
+	TLS_CERT=$d/cert.pem
+}
+
+tls_start() {
+	local d=$BATS_TEST_TMPDIR/tls
+	make_cert
 	python3 -c '
 import http.server, json, ssl, sys
 class H(http.server.BaseHTTPRequestHandler):
@@ -70,10 +76,41 @@ s.serve_forever()
 	TLS_CERT=$d/cert.pem
 }
 
+# The same over HTTP/2 (node's http2 module), for the HTTP/2 trace.
+h2_start() {
+	command -v node >/dev/null || fail "node is needed for the HTTP/2 server"
+	local d=$BATS_TEST_TMPDIR/tls
+	make_cert
+	node -e '
+const http2 = require("http2"), fs = require("fs");
+const s = http2.createSecureServer({key: fs.readFileSync(process.argv[1]),
+    cert: fs.readFileSync(process.argv[2])});
+s.on("stream", (st, h) => {
+	st.on("data", () => {});
+	st.on("end", () => {
+		st.respond({":status": 200, "content-type": "application/json",
+		    "x-request-id": "req_h2"});
+		st.end(JSON.stringify({object: "chat.completion", choices: [{index: 0,
+		    message: {role: "assistant", content: "over HTTP/2"}, finish_reason: "stop"}]}));
+	});
+});
+s.listen(0, "127.0.0.1", () => {
+	fs.writeFileSync(process.argv[3] + ".tmp", String(s.address().port));
+	fs.renameSync(process.argv[3] + ".tmp", process.argv[3]);
+});' "$d/key.pem" "$d/cert.pem" "$d/port" 2>/dev/null 3>&- &
+	TLS_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$d/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$d/port" ] || fail "the HTTP/2 server did not start"
+	TLS_URL=https://127.0.0.1:$(cat "$d/port")/v1
+}
+
 tls_stop() {
 	if [ -n "${TLS_PID:-}" ]; then
 		kill "$TLS_PID" 2>/dev/null
-		wait "$TLS_PID" 2>/dev/null
+		wait "$TLS_PID" 2>/dev/null || true
 		unset TLS_PID
 	fi
 	return 0
@@ -895,6 +932,19 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	assert_success
 	[ "$(jq -r '.choices[0].message.content' <<<"$output")" = "over TLS" ]
 	[[ $stderr == *"> Authorization: Bearer [REDACTED]"* ]]
+	[[ $stderr != *sk-test-mock-key* ]]
+}
+
+@test "HTTP/2 is used over TLS, and its trace lines hide the key" {
+	h2_start
+	CURL_CA_BUNDLE=$TLS_CERT run --separate-stderr gpt-send -v --base-url "$TLS_URL" <<<"$REQ"
+	assert_success
+	[ "$(jq -r '.choices[0].message.content' <<<"$output")" = "over HTTP/2" ]
+	[[ $stderr == *"< HTTP/2 200"* ]] || fail "not HTTP/2: $stderr"
+	# libcurl's own text lines for the HTTP/2 headers ("h2h3 [name: value]"
+	# in 7.88, "[HTTP/2] [1] [name: value]" later).
+	[[ $stderr == *"[authorization: Bearer [REDACTED]]"* ]]
+	[[ $stderr == *"> authorization: Bearer [REDACTED]"* ]]
 	[[ $stderr != *sk-test-mock-key* ]]
 }
 

@@ -30,6 +30,9 @@ main(void)
 	T_EQ_STR("[HTTP/2] [1] [authorization: Bearer [REDACTED]]\n",
 	    r("[HTTP/2] [1] [authorization: Bearer sk-secret-123]\n", k),
 	    "libcurl's HTTP/2 header text line is redacted");
+	T_EQ_STR("* h2h3 [authorization: Bearer [REDACTED]]\n",
+	    r("* h2h3 [authorization: Bearer sk-secret-123]\n", k),
+	    "libcurl 7.88's h2h3 header text line is redacted");
 	T_EQ_STR("key [REDACTED] and [REDACTED]",
 	    r("key sk-secret-123 and sk-secret-123", k), "every bare occurrence of the key is hidden");
 	T_EQ_STR("Content-Type: application/json\r\n",
