@@ -7,18 +7,20 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 
 VERSION = 0.1.0
-export VALGRIND
+export VALGRIND SAN
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DATADIR ?= $(PREFIX)/share/gpt-tools
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Wpedantic
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib -MMD -MP
+CPPFLAGS += -DGPT_DATADIR='"$(DATADIR)"'
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS := $(or $(shell pkg-config --libs libcurl 2>/dev/null),-lcurl)
 JQ_LIBS = -ljq
@@ -96,6 +98,8 @@ install: all
 	for c in $(wildcard completions/bash/*); do install -m 644 $$c $(DESTDIR)$(BASHCOMPDIR)/; done
 	for c in $(wildcard completions/zsh/_*); do install -m 644 $$c $(DESTDIR)$(ZSHCOMPDIR)/; done
 	for c in $(wildcard completions/fish/*.fish); do install -m 644 $$c $(DESTDIR)$(FISHCOMPDIR)/; done
+	mkdir -p $(DESTDIR)$(DATADIR)
+	install -m 644 data/genai-prices.json data/LICENSE.genai-prices $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
@@ -104,6 +108,8 @@ uninstall:
 	for c in $(notdir $(wildcard completions/bash/*)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 	for c in $(notdir $(wildcard completions/zsh/_*)); do rm -f $(DESTDIR)$(ZSHCOMPDIR)/$$c; done
 	for c in $(notdir $(wildcard completions/fish/*.fish)); do rm -f $(DESTDIR)$(FISHCOMPDIR)/$$c; done
+	rm -f $(DESTDIR)$(DATADIR)/genai-prices.json $(DESTDIR)$(DATADIR)/LICENSE.genai-prices
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -f $(PROGS) $(LIBA) lib/*.o lib/*.d cmd/*.o cmd/*.d

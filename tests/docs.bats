@@ -111,9 +111,14 @@ built() {
 	done
 }
 
+# Installing builds with the install's PREFIX, so it runs in a copy of
+# the sources: the programs under test stay as they were built.
 @test "make install puts programs, man pages and completions where Debian looks, and uninstall removes them" {
+	src="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$src"
+	(cd "$TOP" && git ls-files -z Makefile cmd lib man completions data | xargs -0 cp --parents -t "$src")
 	d="$BATS_TEST_TMPDIR/root"
-	run make -C "$TOP" install DESTDIR="$d" PREFIX=/usr
+	run make -C "$src" -j2 install DESTDIR="$d" PREFIX=/usr
 	assert_success
 	for p in $(built); do
 		[ -x "$d/usr/bin/$p" ] || fail "$p not installed"
@@ -125,8 +130,25 @@ built() {
 		[ -f "$d/usr/share/fish/vendor_completions.d/$p.fish" ] || fail "fish completion of $p not installed"
 	done
 	[ -f "$d/usr/share/man/man7/gpt.7" ]
-	run make -C "$TOP" uninstall DESTDIR="$d" PREFIX=/usr
+	[ -f "$d/usr/share/gpt-tools/genai-prices.json" ]
+	run make -C "$src" uninstall DESTDIR="$d" PREFIX=/usr
 	assert_success
 	left=$(find "$d" -type f)
 	[ -z "$left" ] || fail "left after uninstall: $left"
+}
+
+@test "an installed pipeline runs from its PREFIX, gpt-cost finding its installed price table" {
+	src="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$src"
+	(cd "$TOP" && git ls-files -z Makefile cmd lib man completions data | xargs -0 cp --parents -t "$src")
+	p="$BATS_TEST_TMPDIR/prefix"
+	run make -C "$src" -j2 install PREFIX="$p"
+	assert_success
+	rm -rf "$src"
+	response='{"object":"chat.completion","model":"gpt-4o-mini","created":1764000000,"choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000}}'
+	run bash -c "cd / && '$p/bin/gpt-cost' --total <<<'$response'"
+	assert_success
+	assert_output --partial "0.75"
+	run bash -c "cd / && '$p/bin/gpt-msg' Hi | '$p/bin/gpt-send' --dry-run | tail -1"
+	assert_success
 }
