@@ -152,3 +152,40 @@ built() {
 	run bash -c "cd / && '$p/bin/gpt-msg' Hi | '$p/bin/gpt-send' --dry-run | tail -1"
 	assert_success
 }
+
+# Programs with a --model option complete model names from the price table.
+model_progs() {
+	local p
+	for p in $(built); do
+		help_options "$p" | grep -qx -- --model && echo "$p"
+	done
+}
+
+@test "bash and fish complete -m with the models of the price table" {
+	for p in $(model_progs); do
+		got=$(PATH="$TOP:$PATH" bash -c '
+			source /usr/share/bash-completion/bash_completion 2>/dev/null
+			source "$1"
+			fn=$(complete -p "$2" | sed -E "s/.* -F ([^ ]+) .*/\1/")
+			COMP_WORDS=("$2" -m gpt-4o-m); COMP_CWORD=2
+			COMP_LINE="$2 -m gpt-4o-m"; COMP_POINT=${#COMP_LINE}
+			"$fn" "$2" gpt-4o-m -m
+			printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP/completions/bash/$p" "$p")
+		grep -qx gpt-4o-mini <<<"$got" || fail "bash does not offer gpt-4o-mini for $p -m"
+		grep -qx gpt-4o-mini-audio-preview <<<"$got" || fail "bash's $p -m models are not the price table's"
+		got=$(PATH="$TOP:$PATH" fish -c "source '$TOP/completions/fish/$p.fish'; complete -C'$p -m gpt-4o-m'" | cut -f1)
+		grep -qx gpt-4o-mini <<<"$got" || fail "fish does not offer gpt-4o-mini for $p -m"
+	done
+}
+
+@test "zsh completes -m with the models of the price table" {
+	for p in $(model_progs); do
+		got=$(PATH="$TOP:$PATH" zsh -f -c '
+			_arguments() { print -rl -- "$@"; }
+			_describe() { :; }; compadd() { :; }; _files() { :; }
+			_message() { :; }; _values() { :; }; _call_program() { :; }
+			source "$2"
+			print -rl -- $models' _ "$p" "$TOP/completions/zsh/_$p")
+		grep -qx gpt-4o-mini-audio-preview <<<"$got" || fail "zsh's $p -m models are not the price table's"
+	done
+}

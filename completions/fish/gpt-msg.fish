@@ -1,6 +1,5 @@
 # fish completion for gpt-msg(1)
 
-set -l models gpt-4o-mini gpt-4o gpt-4.1 gpt-4.1-mini gpt-4.1-nano o3 o3-mini o4-mini gpt-3.5-turbo
 
 complete -c gpt-msg -s a -l assistant -x -d 'Add an assistant message'
 complete -c gpt-msg -s n -l choices -x -d 'Number of choices, 1 to 128'
@@ -12,7 +11,7 @@ complete -c gpt-msg -s h -l help -d 'Print a summary of the options'
 complete -c gpt-msg -l id-prefix -x -d 'custom_id prefix for --each-line'
 complete -c gpt-msg -s j -l json -d 'JSON mode: response_format json_object'
 complete -c gpt-msg -l max-tokens -x -d 'max_tokens, at least 1'
-complete -c gpt-msg -s m -l model -x -a "$models" -d 'The model'
+complete -c gpt-msg -s m -l model -x -a '(gpt-cost --list 2>/dev/null | cut -f1)' -d 'The model'
 complete -c gpt-msg -l no-stdin -d 'Do not read stdin'
 complete -c gpt-msg -l param -x -d 'Set any field to a JSON value (KEY=JSON)'
 complete -c gpt-msg -l schema -r -F -d 'response_format json_schema from a file'
