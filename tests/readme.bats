@@ -147,3 +147,10 @@ $output"
 	recipe 11
 	assert_output "You said: Why is the sky blue?"
 }
+
+@test "make demo's pipeline answers through the local mock when no API key is set" {
+	run --separate-stderr env -u OPENAI_API_KEY -u OPENAI_BASE_URL sh "$TOP/tests/demo.sh"
+	assert_success
+	assert_output "You said: In one sentence: what is a Unix pipe?"
+	grep -q '^total' <<<"$stderr" || fail "no cost report: $stderr"
+}
