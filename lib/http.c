@@ -61,6 +61,10 @@ http_resp_release(struct http_resp *resp)
 	free(resp->should_retry);
 	free(resp->content_type);
 	free(resp->location);
+	free(resp->rl_remaining_requests);
+	free(resp->rl_remaining_tokens);
+	free(resp->rl_reset_requests);
+	free(resp->rl_reset_tokens);
 	http_resp_init(resp);
 }
 
@@ -86,6 +90,11 @@ header_slot(struct http_resp *resp, const char *name, size_t n)
 		{ "x-should-retry", offsetof(struct http_resp, should_retry) },
 		{ "content-type", offsetof(struct http_resp, content_type) },
 		{ "location", offsetof(struct http_resp, location) },
+		{ "x-ratelimit-remaining-requests",
+		    offsetof(struct http_resp, rl_remaining_requests) },
+		{ "x-ratelimit-remaining-tokens", offsetof(struct http_resp, rl_remaining_tokens) },
+		{ "x-ratelimit-reset-requests", offsetof(struct http_resp, rl_reset_requests) },
+		{ "x-ratelimit-reset-tokens", offsetof(struct http_resp, rl_reset_tokens) },
 	};
 	size_t i;
 

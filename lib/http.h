@@ -57,6 +57,10 @@ struct http_resp {
 	char *should_retry;       /* x-should-retry */
 	char *content_type;       /* content-type */
 	char *location;           /* location */
+	char *rl_remaining_requests;  /* x-ratelimit-remaining-requests */
+	char *rl_remaining_tokens;    /* x-ratelimit-remaining-tokens */
+	char *rl_reset_requests;      /* x-ratelimit-reset-requests */
+	char *rl_reset_tokens;        /* x-ratelimit-reset-tokens */
 	size_t body_bytes;        /* body bytes received */
 	enum http_fail fail;
 	int timed_out;            /* the failure was a timeout (HTTP_TRANSIENT) */

@@ -67,6 +67,8 @@ answer(int fd, const char *path)
 	else if (strcmp(path, "/429") == 0)
 		put(fd, "HTTP/1.1 429 Too Many Requests\r\nretry-after-ms: 250.5\r\n"
 		    "Retry-After: 7\r\nx-should-retry:   true  \r\nContent-Length: 2\r\n"
+		    "X-RateLimit-Remaining-Requests: 0\r\nx-ratelimit-remaining-tokens: 12\r\n"
+		    "x-ratelimit-reset-requests: 1s\r\nx-ratelimit-reset-tokens: 6m0s\r\n"
 		    "Connection: close\r\n\r\n{}");
 	else if (strcmp(path, "/307") == 0)
 		put(fd, "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:1/x\r\n"
@@ -210,6 +212,10 @@ main(void)
 	T_EQ_STR("7", resp.retry_after, "retry-after is read");
 	T_EQ_STR("true", resp.should_retry, "x-should-retry is read without its blanks");
 	T_OK(resp.request_id == NULL, "a header the answer lacks is NULL");
+	T_EQ_STR("0", resp.rl_remaining_requests, "x-ratelimit-remaining-requests is read");
+	T_EQ_STR("12", resp.rl_remaining_tokens, "x-ratelimit-remaining-tokens is read");
+	T_EQ_STR("1s", resp.rl_reset_requests, "x-ratelimit-reset-requests is read");
+	T_EQ_STR("6m0s", resp.rl_reset_tokens, "x-ratelimit-reset-tokens is read");
 
 	http_post(x, url("/307"), NULL, "{}", 2, NULL, NULL, &resp, &err);
 	T_EQ_INT(307, resp.status, "a redirect is not followed");
