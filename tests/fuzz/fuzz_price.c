@@ -7,6 +7,7 @@
  * errors are one line, and a price is never negative.
  *
  * sources: price rx money jsonin textin buf utf8 errmsg xalloc
+ * libs: -lonig
  * dict: price
  */
 #include <stdint.h>

@@ -8,6 +8,7 @@
  * no price is negative.
  *
  * sources: price rx money jsonin textin buf utf8 errmsg xalloc
+ * libs: -lonig
  */
 #include <stdint.h>
 #include <stdio.h>
