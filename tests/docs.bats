@@ -189,3 +189,13 @@ model_progs() {
 		grep -qx gpt-4o-mini-audio-preview <<<"$got" || fail "zsh's $p -m models are not the price table's"
 	done
 }
+
+@test "only gpt-send links libcurl" {
+	for p in $(built); do
+		if ldd "$TOP/$p" | grep -q libcurl; then
+			[ "$p" = gpt-send ] || fail "$p links libcurl"
+		else
+			[ "$p" != gpt-send ] || fail "gpt-send does not link libcurl"
+		fi
+	done
+}
