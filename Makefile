@@ -50,7 +50,7 @@ MAN = $(wildcard man/*.1 man/*.7)
 LIBS_gpt-send = $(CURL_LIBS) $(JQ_LIBS) -lm
 LIBS_gpt-msg = $(JQ_LIBS) -lm
 LIBS_gpt-extract = $(JQ_LIBS) -lm
-LIBS_gpt-cost = $(JQ_LIBS) -lm
+LIBS_gpt-cost = $(JQ_LIBS) -lonig -lm
 
 all: $(PROGS)
 
@@ -73,7 +73,7 @@ tests/unit/%.o: tests/unit/%.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) $(CURL_CFLAGS) -Itests/unit -c -o $@ $<
 
 $(UNITBIN): %: %.o $(LIBA)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(CURL_LIBS) $(JQ_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBA) $(CURL_LIBS) $(JQ_LIBS) -lonig -lm
 
 unit: $(UNITBIN)
 

@@ -7,7 +7,7 @@ set -eu
 what=${1:-check}
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-pkgs="make gcc pkg-config libcurl4-openssl-dev libjq-dev"
+pkgs="make gcc pkg-config libcurl4-openssl-dev libjq-dev libonig-dev"
 case $what in
 demo|check) pkgs="$pkgs python3 jq curl ca-certificates" ;;
 esac

@@ -1,4 +1,4 @@
-/* lib/rx.c: the JavaScript regular expressions of the price table. */
+/* lib/rx.c: the JavaScript regular expressions of the price table, through Oniguruma. */
 #include <string.h>
 
 #include "rx.h"
@@ -45,8 +45,20 @@ main(void)
 	T_EQ_INT(1, test("^$", ""), "the empty pattern of an empty string");
 	T_EQ_INT(-1, test("(a", "a"), "an unbalanced ( does not compile");
 	T_EQ_INT(-1, test("a)", "a"), "an unbalanced ) does not compile");
-	T_EQ_INT(-1, test("(?<=a)b", "ab"), "lookbehind is not supported");
-	T_EQ_INT(-1, test("(a)\\1", "aa"), "backreferences are not supported");
+	T_EQ_INT(1, test("(?<=a)b", "ab"), "a lookbehind, as JavaScript has");
+	T_EQ_INT(0, test("(?<=a)b", "cb"), "a lookbehind that fails");
+	T_EQ_INT(1, test("^(a)\\1$", "aa"), "a backreference, as JavaScript has");
+	T_EQ_INT(0, test("^a$", "a\n"), "$ is the very end: a final newline is not the end");
+	T_EQ_INT(0, test("^a\\d$", "a1\n"), "$ after an escape is the end too");
+	T_EQ_INT(1, test("^[$]$", "$"), "a $ in a class is a dollar sign");
+	T_EQ_INT(1, test("^[]$]+$", "]$"), "a ] first in a class is one of its characters");
+	T_EQ_INT(1, test("^a\\$$", "a$"), "an escaped $ is a dollar sign");
+	T_EQ_INT(0, test("^b", "a\nb"), "^ is the start of the text, not of a line");
+	T_EQ_INT(0, test("^\\d$", "\xd9\xa3"), "\\d is an ASCII digit only, as in JavaScript");
+	T_EQ_INT(0, test("^\\w$", "\xc3\xa9"), "\\w is ASCII only, as in JavaScript");
+	T_EQ_INT(1, test("^.$", "\xc3\xa9"), ". is one UTF-8 character, not one byte");
+	T_EQ_INT(0, test("a", "a\xff"), "text that is not UTF-8 matches nothing");
+	T_EQ_INT(-1, test("a\xff", "a"), "a pattern that is not UTF-8 does not compile");
 	T_EQ_INT(-1, test("*a", "a"), "nothing to repeat");
 	T_EQ_INT(-1, test("[a", "a"), "an unterminated class does not compile");
 	T_EQ_INT(0, test("^(a*)*$", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab"), "a pathological pattern ends without a match");
@@ -61,6 +73,16 @@ main(void)
 		memset(deep + 65, ')', 64);
 		deep[129] = '\0';
 		T_EQ_INT(1, test(deep, "a"), "64 nested groups are fine");
+		memset(deep, '(', 65);
+		deep[65] = 'a';
+		memset(deep + 66, ')', 65);
+		deep[131] = '\0';
+		T_EQ_INT(-1, test(deep, "a"), "65 nested groups are refused");
+		memset(deep, 'a', 4097);
+		deep[4097] = '\0';
+		T_EQ_INT(-1, test(deep, "a"), "a pattern over 4096 bytes is refused");
+		deep[4096] = '\0';
+		T_EQ_INT(1, test(deep, deep), "a pattern of 4096 bytes is fine");
 	}
 	return t_done();
 }
