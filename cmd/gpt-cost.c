@@ -89,7 +89,8 @@ struct run {
 };
 
 enum {
-	OPT_VERSION = 256
+	OPT_PROVIDER = 256,
+	OPT_VERSION
 };
 
 static const struct option longopts[] = {
@@ -102,7 +103,7 @@ static const struct option longopts[] = {
 	{ "ledger",   required_argument, NULL, 'l' },
 	{ "list",     no_argument,       NULL, 'L' },
 	{ "prices",   required_argument, NULL, 'p' },
-	{ "provider", required_argument, NULL, 'P' },
+	{ "provider", required_argument, NULL, OPT_PROVIDER },
 	{ "tee",      no_argument,       NULL, 't' },
 	{ "total",    no_argument,       NULL, 'T' },
 	{ "unknown",  required_argument, NULL, 'u' },
@@ -114,8 +115,8 @@ static void
 usage(FILE *f)
 {
 	fputs("usage: gpt-cost [-BhjMtT] [-b usd] [-d date] [-l file] [-p file]\n"
-	    "                [-P provider] [-u error|skip|zero] [--version] [file ...]\n"
-	    "       gpt-cost -L [-j] [-d date] [-p file] [-P provider] [pattern]\n", f);
+	    "                [-u error|skip|zero] [--provider id] [--version] [file ...]\n"
+	    "       gpt-cost -L [-j] [-d date] [-p file] [--provider id] [pattern]\n", f);
 }
 
 static void
@@ -137,7 +138,7 @@ help(void)
 	    "                          prices in USD per 1M tokens\n"
 	    "  -p, --prices FILE       the price table (default: $GPT_PRICES, else the\n"
 	    "                          installed genai-prices.json)\n"
-	    "  -P, --provider ID       price as provider ID (default openai; auto: by\n"
+	    "      --provider ID       price as provider ID (default openai; auto: by\n"
 	    "                          model name)\n"
 	    "  -t, --tee               copy the input to stdout, report on stderr\n"
 	    "  -T, --total             print only the total\n"
@@ -165,7 +166,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->date_ms = -1;
-	while ((c = getopt_long(argc, argv, "Bb:d:hjl:LMp:P:tTu:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Bb:d:hjl:LMp:tTu:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
 			o->batch = 1;
@@ -197,9 +198,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'p':
 			o->prices = optarg;
 			break;
-		case 'P':
-			o->provider = optarg;
-			break;
 		case 't':
 			o->tee = 1;
 			break;
@@ -215,6 +213,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 				o->unknown = UNKNOWN_ZERO;
 			else
 				usage_error("--unknown: not error, skip or zero: %s", optarg);
+			break;
+		case OPT_PROVIDER:
+			o->provider = optarg;
 			break;
 		case OPT_VERSION:
 			printf("gpt-cost (gpt-tools) %s\n", GPT_VERSION);

@@ -200,11 +200,11 @@ batch_line() {
 
 # --- batches -------------------------------------------------------------
 
-@test "Batch API output lines (id batch_req_...) get the 50% discount and keep custom_id" {
+@test "Batch API output lines (id batch_req_...) get the 50% discount and keep custom_id; local_req_ lines do not" {
 	r=$(resp gpt-4o 1000 1000 1750000000)
 	{
 		batch_line batch_req_1 req-1 "$r"
-		batch_line local-2 req-2 "$r"
+		batch_line local_req_2 req-2 "$r"
 		printf '{"id":"batch_req_3","custom_id":"req-3","response":{"status_code":429,"request_id":"r3","body":{"error":{"message":"slow down","type":"rate_limit","param":null,"code":null}}},"error":null}\n'
 	} >out.jsonl
 	run --separate-stderr gpt-cost out.jsonl
@@ -410,6 +410,17 @@ batch_line() {
 	assert_equal "$stderr" "$(printf '%s\n' "gpt-cost: --date: not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ: 2024-02-30" "Try 'gpt-cost --help' for more information.")"
 	run --separate-stderr gpt-cost --list a b
 	assert_failure 2
+}
+
+@test "--provider has no short form: -P is gpt-send's --parallel, not an option here" {
+	run --separate-stderr gpt-cost -P openai /dev/null
+	assert_failure 2
+	assert_equal "$stderr" "$(printf '%s\n' "gpt-cost: invalid option -- 'P'" "Try 'gpt-cost --help' for more information.")"
+	run --separate-stderr gpt-cost --help
+	refute_output --partial -- "-P"
+	run --separate-stderr gpt-cost --provider openai --total /dev/null
+	assert_success
+	assert_output "0.000000"
 }
 
 @test "random bytes never crash it: a documented exit code every time" {

@@ -50,6 +50,20 @@ agree() {
 	grep -q "genai-prices 0.1.8" "$TOP/data/LICENSE.genai-prices"
 }
 
+@test "Batch API output lines cost half with a batch_req_ id, in full with any other" {
+	node "$TOP/tests/npm/calcprice.js" gen openai 2000 99 . || fail "calcprice.js gen failed"
+	# Odd lines as the Batch API writes them, even lines as a local run does.
+	awk '{ printf "{\"id\":\"%s_%d\",\"custom_id\":\"c-%d\",\"response\":{\"status_code\":200,\"request_id\":\"r\",\"body\":%s},\"error\":null}\n", NR % 2 ? "batch_req" : "local_req", NR, NR, $0 }' \
+	    responses.jsonl >batch.jsonl
+	costs='select(.type == "item") | "\(.item) \(.cost_usd)"'
+	gpt-cost --json <responses.jsonl 2>/dev/null | jq -r "$costs" >full.out || true
+	gpt-cost --json --batch <responses.jsonl 2>/dev/null | jq -r "$costs" >half.out || true
+	gpt-cost --json <batch.jsonl 2>/dev/null | jq -r "$costs" >actual.out || true
+	[ "$(grep -cv null full.out)" -gt 1000 ]
+	paste -d ' ' half.out full.out | awk '{ print $1, $1 % 2 ? $2 : $4 }' >expected.out
+	cmp expected.out actual.out
+}
+
 @test "a response read from its text prices as the same response parsed whole" {
 	node "$TOP/tests/npm/calcprice.js" gen openai 2000 99 . || fail "calcprice.js gen failed"
 	# An escaped key makes gpt-cost parse an item whole instead of reading
