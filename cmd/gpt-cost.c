@@ -55,6 +55,7 @@ struct opts {
 	int by_model;
 	int json;
 	int list;
+	int list_providers;
 	int tee;
 	int total_only;
 };
@@ -89,7 +90,8 @@ struct run {
 };
 
 enum {
-	OPT_PROVIDER = 256,
+	OPT_LIST_PROVIDERS = 256,
+	OPT_PROVIDER,
 	OPT_VERSION
 };
 
@@ -102,6 +104,7 @@ static const struct option longopts[] = {
 	{ "json",     no_argument,       NULL, 'j' },
 	{ "ledger",   required_argument, NULL, 'l' },
 	{ "list",     no_argument,       NULL, 'L' },
+	{ "list-providers", no_argument, NULL, OPT_LIST_PROVIDERS },
 	{ "prices",   required_argument, NULL, 'p' },
 	{ "provider", required_argument, NULL, OPT_PROVIDER },
 	{ "tee",      no_argument,       NULL, 't' },
@@ -116,7 +119,8 @@ usage(FILE *f)
 {
 	fputs("usage: gpt-cost [-BhjMtT] [-b usd] [-d date] [-l file] [-p file]\n"
 	    "                [-u error|skip|zero] [--provider id] [--version] [file ...]\n"
-	    "       gpt-cost -L [-j] [-d date] [-p file] [--provider id] [pattern]\n", f);
+	    "       gpt-cost -L [-j] [-d date] [-p file] [--provider id] [pattern]\n"
+	    "       gpt-cost --list-providers [-p file]\n", f);
 }
 
 static void
@@ -136,6 +140,7 @@ help(void)
 	    "  -l, --ledger FILE       also append a line per item to FILE\n"
 	    "  -L, --list              list the models matching PATTERN with their\n"
 	    "                          prices in USD per 1M tokens\n"
+	    "      --list-providers    list the price table's provider ids\n"
 	    "  -p, --prices FILE       the price table (default: $GPT_PRICES, else the\n"
 	    "                          installed genai-prices.json)\n"
 	    "      --provider ID       price as provider ID (default openai; auto: by\n"
@@ -214,6 +219,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			else
 				usage_error("--unknown: not error, skip or zero: %s", optarg);
 			break;
+		case OPT_LIST_PROVIDERS:
+			o->list_providers = 1;
+			break;
 		case OPT_PROVIDER:
 			o->provider = optarg;
 			break;
@@ -231,6 +239,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		usage_error("--list does not go with --tee, --ledger, --budget, --by-model or --total");
 	if (o->by_model && o->total_only)
 		usage_error("--by-model and --total do not go together");
+	if (o->list_providers && (argc > optind || o->list || o->provider || o->tee || o->ledger_path ||
+	    o->has_budget || o->by_model || o->total_only || o->json || o->batch))
+		usage_error("--list-providers goes with --prices only");
+	/* Every provider's table is read. */
+	if (o->list_providers)
+		o->provider = "auto";
 }
 
 /* Finding the price table. */
@@ -988,6 +1002,19 @@ list(struct run *r, const char *pattern)
 	buf_release(&b);
 }
 
+/* --list-providers: the ids --provider takes, one a line. */
+static void
+list_providers(struct run *r)
+{
+	const struct price_table *t = r->table;
+
+	for (size_t i = 0; i < price_provider_count(t) && !r->out_gone; i++) {
+		const char *id = price_provider_id(price_provider_at(t, i));
+		report(r, id, strlen(id));
+		report(r, "\n", 1);
+	}
+}
+
 /* Setting up. */
 
 static void
@@ -1051,7 +1078,9 @@ main(int argc, char **argv)
 	keys_init();
 	memset(&r, 0, sizeof r);
 	setup(&r, &o);
-	if (o.list) {
+	if (o.list_providers) {
+		list_providers(&r);
+	} else if (o.list) {
 		list(&r, optind < argc ? argv[optind] : NULL);
 	} else {
 		read_inputs(&r, argc - optind, argv + optind);

@@ -1296,6 +1296,18 @@ price_provider_id(const struct price_provider *p)
 	return p->id;
 }
 
+size_t
+price_provider_count(const struct price_table *t)
+{
+	return t->nprov;
+}
+
+const struct price_provider *
+price_provider_at(const struct price_table *t, size_t i)
+{
+	return &t->prov[i];
+}
+
 static const struct price_model *
 find_in(const struct price_table *t, const struct price_provider *p, const char *n, int fallbacks)
 {

@@ -77,6 +77,10 @@ const struct price_provider *price_provider_for_model(const struct price_table *
 
 const char *price_provider_id(const struct price_provider *p);
 
+/* The table's providers, in its order: i from 0 to price_provider_count - 1. */
+size_t price_provider_count(const struct price_table *t);
+const struct price_provider *price_provider_at(const struct price_table *t, size_t i);
+
 /*
  * The model that prices the model name as an API response gives it
  * ("gpt-4o-2024-08-06"): lowercased and trimmed, the first model whose

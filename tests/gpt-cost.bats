@@ -272,6 +272,32 @@ batch_line() {
 	assert_line "o3	10.00	0.50	40.00	-	-"
 }
 
+@test "--list's first column is the model id alone, which the -m completions take" {
+	run --separate-stderr bash -c 'gpt-cost --list gpt-4o-mini | cut -f1'
+	assert_success
+	assert_line gpt-4o-mini
+	refute_output --partial MODEL
+	refute_output --partial "	"
+}
+
+@test "--list-providers prints the table's provider ids, one a line; it goes with --prices only" {
+	cat >two.json <<-'EOF'
+	[{"id":"openai","name":"O","api_pattern":"x","models":[]},
+	 {"id":"house","name":"H","api_pattern":"y","models":[]}]
+	EOF
+	run --separate-stderr gpt-cost --list-providers --prices two.json
+	assert_success
+	assert_output "$(printf '%s\n' openai house)"
+	run --separate-stderr gpt-cost --list-providers
+	assert_success
+	assert_line openai
+	assert_line anthropic
+	assert_line deepseek
+	run --separate-stderr gpt-cost --list-providers in.jsonl
+	assert_failure 2
+	assert_equal "$stderr" "$(printf '%s\n' "gpt-cost: --list-providers goes with --prices only" "Try 'gpt-cost --help' for more information.")"
+}
+
 @test "numbers keep a decimal point under a German locale" {
 	resp gpt-4o 1000 0 >in.jsonl
 	LC_ALL=de_DE.UTF-8 run --separate-stderr gpt-cost --total in.jsonl
@@ -394,8 +420,8 @@ batch_line() {
 @test "--help lists every option on stdout; --version names the toolkit" {
 	run --separate-stderr gpt-cost --help
 	assert_success
-	for o in --batch --budget --by-model --date --help --json --ledger --list --prices \
-	    --provider --tee --total --unknown --version; do
+	for o in --batch --budget --by-model --date --help --json --ledger --list --list-providers \
+	    --prices --provider --tee --total --unknown --version; do
 		assert_output --partial -- "$o"
 	done
 	run gpt-cost --version
