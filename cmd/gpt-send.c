@@ -27,10 +27,13 @@
 #include "buf.h"
 #include "exitcode.h"
 #include "http.h"
+#include "idscan.h"
 #include "jsonin.h"
 #include "jsonout.h"
 #include "num.h"
 #include "outfile.h"
+#include "progress.h"
+#include "ratelimit.h"
 #include "redact.h"
 #include "request.h"
 #include "retry.h"
@@ -58,7 +61,8 @@ struct opts {
 	long long parallel;       /* -P: requests in flight at once */
 	const char *resume;       /* --resume: an earlier output file */
 	size_t max_bytes;
-	int dry_run, quiet, stream, verbose;
+	double rpm, tpm;          /* --rpm, --tpm: 0 for no cap */
+	int dry_run, progress, quiet, stream, unordered, verbose;
 };
 
 /* What holds for the whole run. */
@@ -74,6 +78,13 @@ struct run {
 	jv done_ids;              /* custom_ids answered in the --resume file */
 	struct buf *capture;      /* with -P: where an item's output waits its turn */
 	uint64_t rng;
+	struct ratelimit rl;      /* when the next request may start */
+	struct progress prog;
+	double start;             /* monotonic time the run began */
+	double last_progress;     /* when the progress line was last written */
+	int progress_tty;         /* rewrite a progress line on the terminal */
+	int progress_shown;       /* that line is on the screen, unfinished */
+	unsigned long nitems;     /* the input position of the item read last */
 	int status;               /* the worst exit code so far */
 	int out_gone;             /* the output failed or its reader has gone */
 	int out_errno;            /* why, when a write failed */
@@ -83,6 +94,7 @@ struct run {
 struct item {
 	char where[128];          /* "<stdin>:3" or "<stdin>:3 (custom_id)" */
 	struct request req;       /* what is sent */
+	double cost;              /* its token estimate, for the pacing */
 };
 
 /* One attempt at sending an item: what the response callbacks gather. */
@@ -99,7 +111,8 @@ struct attempt {
 	char errmsg[512];
 };
 
-static volatile sig_atomic_t interrupted;
+/* Set by a first SIGINT: send nothing more.  aborted: stop the transfers too. */
+static volatile sig_atomic_t interrupted, aborted;
 
 static void
 usage(FILE *f)
@@ -107,8 +120,9 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: gpt-send [-qSv] [-m model] [-o file] [-P n] [--api-key-file file]\n"
 	    "                [--base-url url] [--connect-timeout secs] [--dry-run]\n"
-	    "                [--max-bytes n] [--resume file] [--retries n]\n"
-	    "                [--timeout secs] [file ...]\n"
+	    "                [--max-bytes n] [--progress] [--resume file] [--retries n]\n"
+	    "                [--rpm n] [--timeout secs] [--tpm n] [--unordered]\n"
+	    "                [file ...]\n"
 	    "\n"
 	    "POST each Chat Completions request (or Batch API input line) read from\n"
 	    "the files or stdin, and write each response as one JSON line.\n"
@@ -123,12 +137,16 @@ usage(FILE *f)
 	    "      --max-bytes n          refuse a response over n bytes (default 64 MiB)\n"
 	    "  -o, --output file          write to file instead of stdout\n"
 	    "  -P, --parallel n           keep n requests in flight, output in order\n"
+	    "      --progress             print a progress line on stderr every second\n"
 	    "  -q, --quiet                print no error line on stderr\n"
 	    "      --resume file          skip batch lines answered in file\n"
 	    "      --retries n            retry a failed request n times (default 2)\n"
+	    "      --rpm n                send at most n requests a minute\n"
 	    "  -S, --stream               stream the answer, one chunk per line\n"
 	    "      --timeout secs         limit a request to secs (default 600), or\n"
 	    "                             a stream to secs without data (default 300)\n"
+	    "      --tpm n                send at most about n tokens a minute\n"
+	    "      --unordered            with -P, write each answer as it arrives\n"
 	    "  -v, --verbose              trace the HTTP exchange on stderr\n"
 	    "      --version              print the version and exit\n");
 }
@@ -164,6 +182,54 @@ worse(struct run *r, int code)
 		r->status = code;
 }
 
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Make room on stderr for a message: clear an unfinished progress line. */
+static void
+progress_clear(struct run *r)
+{
+	if (r->progress_shown)
+		fputs("\r\033[K", stderr);
+	r->progress_shown = 0;
+}
+
+/*
+ * The progress line: on a terminal rewritten in place (from the second
+ * second of the run on, so that a single quick request shows nothing),
+ * with --progress a plain line every second; both at the end (last).
+ */
+static void
+progress_tick(struct run *r, int last)
+{
+	char line[160];
+	double now;
+
+	if (!r->o.progress && !r->progress_tty)
+		return;
+	now = mono();
+	if (!last && (now - r->last_progress < (r->o.progress ? 1.0 : 0.1) ||
+	    (!r->o.progress && now - r->start < 1.0)))
+		return;
+	if (last && !r->o.progress && !r->progress_shown)
+		return;
+	r->last_progress = now;
+	progress_format(&r->prog, now - r->start, line, sizeof(line));
+	if (r->o.progress)
+		fprintf(stderr, "gpt-send: %s\n", line);
+	else {
+		fprintf(stderr, "\r%s\033[K%s", line, last ? "\n" : "");
+		r->progress_shown = !last;
+	}
+	fflush(stderr);
+}
+
 /* A diagnostic about an item, unless -q. */
 static void
 item_warn(struct run *r, const struct item *it, const char *fmt, ...)
@@ -177,6 +243,7 @@ item_warn(struct run *r, const struct item *it, const char *fmt, ...)
 
 	if (r->o.quiet)
 		return;
+	progress_clear(r);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -267,6 +334,7 @@ fail_item(struct run *r, const struct item *it, int code, const char *batch_code
 	char id[48];
 
 	item_warn(r, it, "%s", msg);
+	r->prog.errors++;
 	if (jv_is_valid(it->req.custom_id)) {
 		batchout_id(id, sizeof(id), rng_next(r), rng_next(r));
 		write_line(r, batchout_failure(id, jv_copy(it->req.custom_id), batch_code, msg));
@@ -286,15 +354,20 @@ prepare(struct run *r, struct item *it, jv v)
 	struct gpt_err err;
 	size_t n = strlen(it->where);
 	int rc = request_prepare(v, r->o.model, r->o.stream, &it->req, &err);
-	int batch = jv_is_valid(it->req.custom_id);
+	int batch;
 
-	if (batch)
+	/* With -P, a bare request is numbered and answered as a batch line. */
+	if (!jv_is_valid(it->req.custom_id) && r->o.parallel > 1 && !r->o.stream)
+		it->req.custom_id = jv_string_fmt("request-%lu", r->nitems);
+	if ((batch = jv_is_valid(it->req.custom_id)))
 		snprintf(it->where + n, sizeof(it->where) - n, " (%s)",
 		    jv_string_value(it->req.custom_id));
 	if (rc < 0) {
 		fail_item(r, it, err.code, it->req.fail_code, err.msg);
 		return -1;
 	}
+	it->cost = r->o.tpm > 0 ? ratelimit_estimate(it->req.body, strlen(it->req.body)) :
+	    (double)strlen(it->req.body) / 4;
 	if (!batch)
 		return 0;
 	if (jv_object_has(jv_copy(r->done_ids), jv_copy(it->req.custom_id))) {
@@ -373,6 +446,25 @@ dry_run(struct run *r, const struct item *it)
 
 /* ---- the answer ---- */
 
+/* Add the usage.total_tokens of answer v (borrowed) to the progress. */
+static void
+count_tokens(struct run *r, jv v)
+{
+	jv u, t;
+
+	if (jv_get_kind(v) != JV_KIND_OBJECT)
+		return;
+	u = jv_object_get(jv_copy(v), jv_string("usage"));
+	if (jv_get_kind(u) == JV_KIND_OBJECT) {
+		t = jv_object_get(u, jv_string("total_tokens"));
+		if (jv_get_kind(t) == JV_KIND_NUMBER && jv_number_value(t) > 0 &&
+		    jv_number_value(t) < 1e15)
+			r->prog.tokens += (unsigned long long)jv_number_value(t);
+		jv_free(t);
+	} else
+		jv_free(u);
+}
+
 static int
 on_event(void *arg, const char *event, const char *data, size_t len)
 {
@@ -407,6 +499,7 @@ on_event(void *arg, const char *event, const char *data, size_t len)
 		write_line(a->r, v);
 		return 1;
 	}
+	count_tokens(a->r, v);
 	write_line(a->r, v);
 	a->began = 1;
 	if (a->r->out_gone) {
@@ -454,6 +547,7 @@ settle_stream(struct run *r, struct item *it, struct attempt *a, struct http_res
 	if (a->write_failed)
 		return;
 	if (a->api_error) {
+		r->prog.errors++;
 		item_warn(r, it, "stream error %s%s", a->errmsg,
 		    request_note(resp, note, sizeof(note)));
 		worse(r, GPT_EXIT_API);
@@ -498,6 +592,7 @@ settle_answer(struct run *r, struct item *it, struct attempt *a,
 	e = apierr_object(v);
 	if (resp->status < 300 && !jv_is_valid(e)) {
 		jv_free(e);
+		count_tokens(r, v);
 		if (jv_is_valid(it->req.custom_id))
 			v = batch_answer(r, it, resp->status, resp, v);
 		write_line(r, v);
@@ -515,6 +610,7 @@ api_error(struct run *r, struct item *it, struct http_resp *resp, jv body, const
 	char msg[1024], note[300];
 
 	apierr_describe(body, msg, sizeof(msg));
+	r->prog.errors++;
 	item_warn(r, it, "HTTP %ld %s%s%s", resp->status, msg,
 	    request_note(resp, note, sizeof(note)), extra);
 	if (jv_is_valid(it->req.custom_id))
@@ -645,6 +741,7 @@ next_attempt(struct run *r, struct item *it, int n, struct http_resp *resp,
 			    n + 1, r->o.retries, delay);
 		}
 		jv_free(errbody);
+		r->prog.retries++;
 		return delay;
 	}
 	if (verdict == RETRY_YES) {
@@ -653,6 +750,38 @@ next_attempt(struct run *r, struct item *it, int n, struct http_resp *resp,
 	} else
 		give_up(r, it, resp, errbody, verdict, delay);
 	return -1;
+}
+
+/*
+ * What an answer says about the server's limits, for the pacing of the
+ * run; delay is the wait before a 429's retry when the whole run should
+ * share it.
+ */
+static void
+learn(struct run *r, const struct item *it, const struct http_resp *resp, double delay)
+{
+	struct ratelimit_answer ra;
+
+	memset(&ra, 0, sizeof(ra));
+	ra.status = resp->fail == HTTP_DONE ? resp->status : 0;
+	ra.retry_delay = delay;
+	ra.remaining_requests = resp->rl_remaining_requests;
+	ra.remaining_tokens = resp->rl_remaining_tokens;
+	ra.reset_requests = resp->rl_reset_requests;
+	ra.reset_tokens = resp->rl_reset_tokens;
+	ra.cost = it->cost;
+	ratelimit_answer(&r->rl, &ra, mono());
+}
+
+/* Wait until the rate limits let item it go, and count it as sent. */
+static void
+pace(struct run *r, const struct item *it)
+{
+	double now = mono(), t = ratelimit_ready(&r->rl, 0, it->cost, now);
+
+	if (t > now)
+		sleep_for(t - now);
+	ratelimit_take(&r->rl, it->cost, mono());
 }
 
 /* Send one prepared item, retrying as the rules allow, and write its outcome. */
@@ -670,6 +799,11 @@ send_item(struct run *r, struct item *it)
 
 	http_resp_init(&resp);
 	for (n = 0; ; n++) {
+		pace(r, it);
+		if (interrupted) {
+			fail_item(r, it, GPT_EXIT_NOANSWER, "interrupted", "interrupted");
+			break;
+		}
 		attempt_begin(r, it, r->xfer, n, &a, &hdrs);
 		rc = http_post(r->xfer, r->url, hdrs, it->req.body, strlen(it->req.body),
 		    on_body, &a, &resp, &err);
@@ -679,6 +813,8 @@ send_item(struct run *r, struct item *it)
 			fail_item(r, it, err.code, "internal_error", err.msg);
 			break;
 		}
+		/* This item sleeps out its own 429's delay: no shared pause. */
+		learn(r, it, &resp, 0);
 		if (attempt_end(r, it, &a, n, &resp, &rin, &errbody, hold))
 			break;
 		if ((delay = next_attempt(r, it, n, &resp, &rin, errbody, hold)) < 0)
@@ -716,10 +852,15 @@ trace(void *arg, enum http_trace_kind kind, const char *text, size_t n)
 	free(s);
 }
 
+/*
+ * A first SIGINT stops the sending and lets what is in flight finish; a
+ * second one, or SIGTERM, stops the transfers too.
+ */
 static void
 on_signal(int sig)
 {
-	(void)sig;
+	if (sig != SIGINT || interrupted)
+		aborted = 1;
 	interrupted = 1;
 }
 
@@ -727,7 +868,8 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_API_KEY_FILE = 256, OPT_BASE_URL, OPT_CONNECT_TIMEOUT, OPT_DRY_RUN,
-	    OPT_HELP, OPT_MAX_BYTES, OPT_RESUME, OPT_RETRIES, OPT_TIMEOUT, OPT_VERSION };
+	    OPT_HELP, OPT_MAX_BYTES, OPT_PROGRESS, OPT_RESUME, OPT_RETRIES, OPT_RPM,
+	    OPT_TIMEOUT, OPT_TPM, OPT_UNORDERED, OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
 		{ "base-url", required_argument, NULL, OPT_BASE_URL },
@@ -738,11 +880,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "model", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "parallel", required_argument, NULL, 'P' },
+		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "rpm", required_argument, NULL, OPT_RPM },
 		{ "stream", no_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "tpm", required_argument, NULL, OPT_TPM },
+		{ "unordered", no_argument, NULL, OPT_UNORDERED },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -794,6 +940,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if ((why = num_parse_ll(optarg, 1, 1000, &o->parallel)) != NULL)
 				bad_usage("--parallel %s: %s", optarg, why);
 			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
 		case 'q':
 			o->quiet = 1;
 			break;
@@ -804,12 +953,23 @@ parse_opts(int argc, char **argv, struct opts *o)
 			if ((why = num_parse_ll(optarg, 0, 100, &o->retries)) != NULL)
 				bad_usage("--retries %s: %s", optarg, why);
 			break;
+		case OPT_RPM:
+			if ((why = num_parse_double(optarg, 0.001, 1e9, &o->rpm)) != NULL)
+				bad_usage("--rpm %s: %s", optarg, why);
+			break;
 		case 'S':
 			o->stream = 1;
 			break;
 		case OPT_TIMEOUT:
 			if ((why = num_parse_double(optarg, 0.001, 1e6, &o->timeout)) != NULL)
 				bad_usage("--timeout %s: %s", optarg, why);
+			break;
+		case OPT_TPM:
+			if ((why = num_parse_double(optarg, 1, 1e12, &o->tpm)) != NULL)
+				bad_usage("--tpm %s: %s", optarg, why);
+			break;
+		case OPT_UNORDERED:
+			o->unordered = 1;
 			break;
 		case 'v':
 			o->verbose = 1;
@@ -894,10 +1054,144 @@ load_resume(struct run *r)
 	close(fd);
 }
 
-/* Key, URL, output and libcurl: everything checked before the first item is read. */
+/* The inputs, read one item after another across the files. */
+struct source {
+	char **names;             /* "-" is stdin */
+	int n, i;
+	int fd;
+	const char *name;
+	struct jsonin *in;        /* the input being read, or NULL */
+	int stdin_fd;             /* what "-" reads: stdin, or its spool */
+	struct jsonin *stdin_in;  /* stdin already opened by the scan, or NULL */
+	jv pending;               /* its first item, read by the scan, or invalid */
+	const struct jsonin *pending_in;  /* what pending was read from */
+	char pending_where[128];
+	unsigned long pending_number;
+	unsigned long base;       /* items in the inputs read before this one */
+};
+
+/* Read the whole of in to check its ids, copying it to s's spool if any. */
 static void
-setup(struct run *r)
+scan_items(struct run *r, struct idscan *s, struct jsonin *in, int report)
 {
+	struct gpt_err err;
+	int rc;
+	jv v;
+
+	while ((rc = jsonin_next(in, &v, &err)) != 0) {
+		if (rc < 0) {
+			/* A pipe's bad items are reported now: the spool will not hold them. */
+			if (report) {
+				if (!r->o.quiet)
+					warnx("%s", err.msg);
+				worse(r, err.code);
+			}
+			if (rc == -2)
+				break;
+			continue;
+		}
+		if (idscan_add(s, in, v, &err) < 0)
+			errx(err.code, "%s", err.msg);
+		jv_free(v);
+	}
+}
+
+/*
+ * A pipe: its first item decides.  Batch lines are copied to an unlinked
+ * temporary file as they are scanned, and the run reads that; bare
+ * requests are read as they come, the first one kept for the run.
+ * Returns whether the whole input was scanned.
+ */
+static int
+scan_pipe(struct run *r, struct source *src, struct idscan *s, int fd)
+{
+	struct jsonin *in = jsonin_new(fd, "<stdin>", JSONIN_MAX_ITEM);
+	struct gpt_err e;
+	int rc;
+	jv v;
+
+	while ((rc = jsonin_next(in, &v, &e)) < 0) {
+		if (!r->o.quiet)
+			warnx("%s", e.msg);
+		worse(r, e.code);
+		if (rc == -2)
+			break;
+	}
+	if (rc == 1 && shape_of(v) == SHAPE_BATCH_IN) {
+		if ((s->spool = idscan_tmpfile(&e)) < 0)
+			errx(e.code, "%s", e.msg);
+		if (idscan_add(s, in, v, &e) < 0)
+			errx(e.code, "%s", e.msg);
+		jv_free(v);
+		scan_items(r, s, in, 1);
+		jsonin_free(in);
+		if (lseek(s->spool, 0, SEEK_SET) < 0)
+			err(GPT_EXIT_IO, "temporary file");
+		src->stdin_fd = s->spool;
+		s->spool = -1;
+		return 1;
+	}
+	src->stdin_in = in;
+	if (rc == 1) {
+		src->pending = v;
+		snprintf(src->pending_where, sizeof(src->pending_where), "<stdin>:%lu",
+		    jsonin_last(in)->line);
+		src->pending_number = jsonin_last(in)->number;
+		src->pending_in = in;
+	}
+	return rc != 1;
+}
+
+/*
+ * Before anything is sent, check that no custom_id comes twice in the
+ * input (RELIABILITY.md), and count the items for the progress line.
+ * Regular files are read through and read again; see scan_pipe for pipes.
+ */
+static void
+scan_input(struct run *r, struct source *src)
+{
+	struct idscan s;
+	struct stat st;
+	const char *name;
+	int i, fd, known = 1, seen_stdin = 0;
+	off_t at;
+
+	idscan_init(&s, -1);
+	for (i = 0; i < src->n; i++) {
+		name = src->names[i];
+		if (strcmp(name, "-") == 0) {
+			if (seen_stdin++)
+				continue;
+			fd = STDIN_FILENO;
+			name = "<stdin>";
+		} else if ((fd = open(name, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;       /* reported when its turn comes */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (at = lseek(fd, 0, SEEK_CUR)) >= 0) {
+			struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+
+			scan_items(r, &s, in, 0);
+			jsonin_free(in);
+			if (lseek(fd, at, SEEK_SET) < 0)
+				err(GPT_EXIT_IO, "%s", name);
+		} else if (fd == STDIN_FILENO) {
+			if (!scan_pipe(r, src, &s, fd))
+				known = 0;
+		} else
+			known = 0;      /* a named pipe is read once, as it comes */
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	r->prog.total = s.items;
+	r->prog.total_known = known;
+	idscan_release(&s);
+}
+
+/* Key, URL, input, output and libcurl: everything checked before the first item is sent. */
+static void
+setup(struct run *r, struct source *src)
+{
+
 	struct http_opts ho;
 	struct gpt_err err;
 	const char *base = r->o.base_url;
@@ -914,6 +1208,7 @@ setup(struct run *r)
 	if (r->key == NULL && (!r->o.dry_run || r->o.key_file != NULL ||
 	    getenv("OPENAI_API_KEY") != NULL))
 		errx(err.code, "%s", err.msg);
+	scan_input(r, src);
 	r->out = stdout;
 	if (r->o.output != NULL) {
 		if (outfile_open(&r->outfile, r->o.output, &err) < 0)
@@ -928,7 +1223,7 @@ setup(struct run *r)
 		ho.cainfo = getenv("SSL_CERT_FILE");
 	if (ho.cainfo != NULL && *ho.cainfo == '\0')
 		ho.cainfo = NULL;
-	ho.cancel = &interrupted;
+	ho.cancel = &aborted;
 	/*
 	 * Plain http is only ever to this machine: through a proxy it would
 	 * reach another machine's loopback, with the key in clear text.
@@ -942,6 +1237,10 @@ setup(struct run *r)
 	    (r->xfer = http_xfer_new(r->http, &err)) == NULL))
 		errx(err.code, "%s", err.msg);
 	r->seen_ids = jv_object();
+	r->start = r->last_progress = mono();
+	ratelimit_init(&r->rl, (int)r->o.parallel, r->o.rpm, r->o.tpm, r->start);
+	r->progress_tty = !r->o.progress && !r->o.quiet && !r->o.stream && !r->o.dry_run &&
+	    isatty(STDERR_FILENO);
 	rng_seed(r);
 	load_resume(r);
 	signal(SIGPIPE, SIG_IGN);
@@ -955,14 +1254,6 @@ setup(struct run *r)
 
 /* ---- the input ---- */
 
-/* The inputs, read one item after another across the files. */
-struct source {
-	char **names;             /* "-" is stdin */
-	int n, i;
-	int fd;
-	const char *name;
-	struct jsonin *in;        /* the input being read, or NULL */
-};
 
 /* Open the next input; 0 when none is left. */
 static int
@@ -973,8 +1264,14 @@ source_open(struct run *r, struct source *src)
 	while (src->i < src->n) {
 		p = src->names[src->i++];
 		if (strcmp(p, "-") == 0) {
-			src->fd = STDIN_FILENO;
+			src->fd = src->stdin_fd;
+			src->stdin_fd = STDIN_FILENO;
 			src->name = "<stdin>";
+			if (src->stdin_in != NULL) {
+				src->in = src->stdin_in;
+				src->stdin_in = NULL;
+				return 1;
+			}
 		} else if ((src->fd = open(p, O_RDONLY | O_CLOEXEC)) < 0) {
 			if (!r->o.quiet)
 				warn("%s", p);
@@ -993,10 +1290,12 @@ source_close(struct source *src)
 {
 	if (src->in == NULL)
 		return;
+	src->base += jsonin_last(src->in)->number;
 	jsonin_free(src->in);
 	if (src->fd != STDIN_FILENO)
 		close(src->fd);
 	src->in = NULL;
+	src->fd = STDIN_FILENO;
 }
 
 /*
@@ -1015,9 +1314,17 @@ source_next(struct run *r, struct source *src, jv *v, char *where, size_t n)
 			return 0;
 		if (src->in == NULL && !source_open(r, src))
 			return 0;
+		if (jv_is_valid(src->pending) && src->in == src->pending_in) {
+			*v = src->pending;
+			src->pending = jv_invalid();
+			snprintf(where, n, "%s", src->pending_where);
+			r->nitems = src->base + src->pending_number;
+			return 1;
+		}
 		rc = jsonin_next(src->in, v, &err);
 		if (rc == 1) {
 			snprintf(where, n, "%s:%lu", src->name, jsonin_last(src->in)->line);
+			r->nitems = src->base + jsonin_last(src->in)->number;
 			return 1;
 		}
 		if (rc == 0) {
@@ -1052,6 +1359,8 @@ send_serial(struct run *r, struct source *src)
 		}
 		request_release(&it.req);
 		memset(&it, 0, sizeof(it));
+		r->prog.done++;
+		progress_tick(r, 0);
 	}
 }
 
@@ -1069,15 +1378,6 @@ struct job {
 	int running, done;
 	struct job *next;         /* in input order */
 };
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Read one more item into a new job at *tail; NULL at the end of input. */
 static struct job *
@@ -1122,25 +1422,25 @@ job_start(struct run *r, struct job *j, struct http_xfer *x)
 
 /* The transfer of j is over: settle it, or schedule its next attempt. */
 static void
-job_end(struct run *r, struct job *j, double *pause_until)
+job_end(struct run *r, struct job *j)
 {
 	struct retry_in rin;
 	jv errbody, hold[2];
-	double delay;
+	double delay = 0;
 
 	j->running = 0;
 	curl_slist_free_all(j->hdrs);
 	r->capture = &j->out;
 	if (attempt_end(r, &j->it, &j->a, j->tries, &j->resp, &rin, &errbody, hold) ||
-	    (delay = next_attempt(r, &j->it, j->tries, &j->resp, &rin, errbody, hold)) < 0)
+	    (delay = next_attempt(r, &j->it, j->tries, &j->resp, &rin, errbody, hold)) < 0) {
 		j->done = 1;
-	else {
+		delay = 0;
+	} else {
 		j->tries++;
 		j->not_before = mono() + delay;
-		/* A rate limit holds back the whole run, not just this item. */
-		if (j->resp.status == 429 && j->not_before > *pause_until)
-			*pause_until = j->not_before;
 	}
+	/* A rate limit holds back the whole run, not just this item. */
+	learn(r, &j->it, &j->resp, delay);
 	r->capture = NULL;
 }
 
@@ -1153,25 +1453,59 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* Write out the finished jobs at the head of the queue, in input order. */
-static struct job *
-jobs_flush(struct run *r, struct job *head, int *queued)
+/*
+ * Write an item's lines with one write(2) where the system allows, so
+ * that a run killed outright (SIGKILL) leaves whole lines in a file, for
+ * --resume to read.
+ */
+static int
+write_whole(FILE *f, const char *p, size_t n)
 {
-	struct job *j;
+	ssize_t w;
 
-	while (head != NULL && head->done) {
-		j = head;
-		head = j->next;
-		if (j->out.len > 0 && !r->out_gone &&
-		    (fwrite(j->out.data, 1, j->out.len, r->out) != j->out.len ||
-		    fflush(r->out) == EOF)) {
+	if (fflush(f) == EOF)
+		return -1;
+	while (n > 0) {
+		if ((w = write(fileno(f), p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write out the finished jobs: those at the head of the queue, in input
+ * order, or with --unordered every finished one.  *tail is kept at the
+ * end of the queue.
+ */
+static void
+jobs_flush(struct run *r, struct job **head, struct job ***tail, int *queued)
+{
+	struct job **pp = head, *j;
+
+	while ((j = *pp) != NULL) {
+		if (!j->done) {
+			if (!r->o.unordered)
+				break;
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		if (j->out.len > 0 && !r->out_gone && write_whole(r->out, j->out.data, j->out.len) < 0) {
 			r->out_gone = 1;
 			r->out_errno = errno;
 		}
 		job_free(j);
 		(*queued)--;
+		r->prog.done++;
 	}
-	return head;
+	for (pp = head; *pp != NULL; pp = &(*pp)->next)
+		;
+	*tail = pp;
 }
 
 /*
@@ -1181,14 +1515,14 @@ jobs_flush(struct run *r, struct job *head, int *queued)
 static void
 send_parallel(struct run *r, struct source *src)
 {
-	int nslots = (int)r->o.parallel, window = 2 * nslots + 16;
+	int nslots = (int)r->o.parallel, window = 8 * nslots + 64;
 	struct http_xfer **slot = xcalloc((size_t)nslots, sizeof(*slot));
 	struct job **on = xcalloc((size_t)nslots, sizeof(*on));
 	struct job *head = NULL, **tail = &head, *j;
 	struct http_xfer *x;
 	struct gpt_err err;
-	double now, pause_until = 0, wake, ready;
-	int eof = 0, queued = 0, inflight = 0, k;
+	double now, wake, ready;
+	int eof = 0, queued = 0, inflight = 0, told = 0, k;
 
 	slot[0] = r->xfer;
 	for (k = 1; k < nslots; k++)
@@ -1216,7 +1550,11 @@ send_parallel(struct run *r, struct source *src)
 				j->done = 1;
 				continue;
 			}
-			ready = j->not_before > pause_until ? j->not_before : pause_until;
+			/* Negative: as many in flight as the server's answers allow now. */
+			if ((ready = ratelimit_ready(&r->rl, inflight, j->it.cost, now)) < 0)
+				break;
+			if (j->not_before > ready)
+				ready = j->not_before;
 			if (ready > now) {
 				if (ready < wake)
 					wake = ready;
@@ -1224,17 +1562,23 @@ send_parallel(struct run *r, struct source *src)
 			}
 			for (k = 0; on[k] != NULL; k++)
 				;
+			ratelimit_take(&r->rl, j->it.cost, now);
 			job_start(r, j, slot[k]);
 			if (j->running) {
 				on[k] = j;
 				inflight++;
 			}
 		}
-		head = jobs_flush(r, head, &queued);
-		if (head == NULL)
-			tail = &head;
+		jobs_flush(r, &head, &tail, &queued);
+		progress_tick(r, 0);
 		if ((head == NULL && eof) || r->out_gone)
 			break;
+		if (interrupted && !told && inflight > 0 && !r->o.quiet) {
+			progress_clear(r);
+			warnx("interrupted: waiting for %d request%s in flight "
+			    "(interrupt again to stop them)", inflight, inflight == 1 ? "" : "s");
+			told = 1;
+		}
 		if (inflight == 0) {
 			if (wake > now)
 				sleep_for(wake - now);
@@ -1249,7 +1593,7 @@ send_parallel(struct run *r, struct source *src)
 		}
 		for (k = 0; slot[k] != x; k++)
 			;
-		job_end(r, on[k], &pause_until);
+		job_end(r, on[k]);
 		on[k] = NULL;
 		inflight--;
 	}
@@ -1268,20 +1612,34 @@ send_parallel(struct run *r, struct source *src)
 	free(on);
 }
 
+/* The inputs named on the command line (none: stdin). */
 static void
-send_all(struct run *r, int argc, char **argv)
+source_init(struct source *src, int argc, char **argv)
 {
 	static char *stdin_only[] = { "-", NULL };
-	struct source src;
 
-	memset(&src, 0, sizeof(src));
-	src.names = argc > 0 ? argv : stdin_only;
-	src.n = argc > 0 ? argc : 1;
+	memset(src, 0, sizeof(*src));
+	src->names = argc > 0 ? argv : stdin_only;
+	src->n = argc > 0 ? argc : 1;
+	src->stdin_fd = STDIN_FILENO;
+	src->pending = jv_invalid();
+}
+
+static void
+send_all(struct run *r, struct source *src)
+{
 	if (r->o.parallel > 1 && !r->o.dry_run)
-		send_parallel(r, &src);
+		send_parallel(r, src);
 	else
-		send_serial(r, &src);
-	source_close(&src);
+		send_serial(r, src);
+	source_close(src);
+	/* What an interrupted run did not read. */
+	jv_free(src->pending);
+	if (src->stdin_in != NULL)
+		jsonin_free(src->stdin_in);
+	if (src->stdin_fd != STDIN_FILENO)
+		close(src->stdin_fd);
+	progress_tick(r, 1);
 }
 
 /* Flush and close the output; free everything.  Returns the exit code. */
@@ -1322,10 +1680,12 @@ int
 main(int argc, char **argv)
 {
 	struct run r;
+	struct source src;
 
 	memset(&r, 0, sizeof(r));
 	parse_opts(argc, argv, &r.o);
-	setup(&r);
-	send_all(&r, argc - optind, argv + optind);
+	source_init(&src, argc - optind, argv + optind);
+	setup(&r, &src);
+	send_all(&r, &src);
 	return finish(&r);
 }

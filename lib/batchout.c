@@ -32,7 +32,7 @@ batchout_failure(const char *id, jv custom_id, const char *code, const char *mes
 void
 batchout_id(char *buf, size_t n, unsigned long long r1, unsigned long long r2)
 {
-	snprintf(buf, n, "batch_req_%016llx%08llx", r1, r2 & 0xffffffffULL);
+	snprintf(buf, n, "local_req_%016llx%08llx", r1, r2 & 0xffffffffULL);
 }
 
 jv

@@ -25,7 +25,11 @@ jv batchout_answer(const char *id, jv custom_id, long status, const char *reques
  */
 jv batchout_failure(const char *id, jv custom_id, const char *code, const char *message);
 
-/* Write a new batch request id ("batch_req_" and 24 hex digits) from r1, r2 into buf. */
+/*
+ * Write a new request id ("local_req_" and 24 hex digits) from r1, r2 into
+ * buf.  Not "batch_req_": that prefix is the Batch API's own, and
+ * gpt-cost gives its discount to the lines that carry it.
+ */
 void batchout_id(char *buf, size_t n, unsigned long long r1, unsigned long long r2);
 
 /* The "error" object of v (borrowed), or jv_invalid() when there is none. */

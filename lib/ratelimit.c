@@ -108,7 +108,10 @@ ratelimit_answer(struct ratelimit *rl, const struct ratelimit_answer *a, double 
 	double n;
 
 	if (a->status == 429) {
-		rl->inflight_cap = rl->inflight_cap > 1 ? rl->inflight_cap / 2 : 1;
+		if (rl->last_cut == 0 || now - rl->last_cut >= 1.0) {
+			rl->inflight_cap = rl->inflight_cap > 1 ? rl->inflight_cap / 2 : 1;
+			rl->last_cut = now;
+		}
 		rl->successes = 0;
 		pause_for(rl, a->retry_delay, now);
 	} else if (a->status >= 200 && a->status < 300 &&

@@ -42,6 +42,7 @@ struct ratelimit {
 	int max_inflight;            /* -P */
 	int inflight_cap;            /* lowered by 429s, raised back by successes */
 	int successes;               /* since the cap was last changed */
+	double last_cut;             /* when a 429 last lowered the cap */
 	double pause_until;          /* no request starts before this time */
 };
 
@@ -70,8 +71,9 @@ double ratelimit_ready(const struct ratelimit *rl, int inflight, double cost, do
 void ratelimit_take(struct ratelimit *rl, double cost, double now);
 
 /*
- * Learn from an answer: a 429 halves the requests in flight and pauses
- * the run for its retry delay; remaining-requests 0, or remaining tokens
+ * Learn from an answer: a 429 halves the requests in flight (once a
+ * second at most: the 429s of requests sent together are one signal) and
+ * pauses the run for its retry delay; remaining-requests 0, or remaining tokens
  * under the cost of the request, pauses the run until the matching reset;
  * a success raises the cap in flight again, one at a time.
  */

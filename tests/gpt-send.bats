@@ -305,7 +305,7 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	run --separate-stderr gpt-send <<<"$BATCH"
 	assert_success
 	[ "$(mock_body 1 | jq_canon)" = "$(jq -c .body <<<"$BATCH" | jq_canon)" ]
-	jq -e '(.id | startswith("batch_req_")) and .custom_id == "req-1" and .error == null
+	jq -e '(.id | startswith("local_req_")) and .custom_id == "req-1" and .error == null
 	    and .response.status_code == 200
 	    and (.response.request_id | startswith("req_"))
 	    and .response.body.choices[0].message.content == "You said: hi"' <<<"$output" >/dev/null
@@ -335,12 +335,38 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	    and (.error.message | length > 0)' <<<"$output" >/dev/null
 }
 
-@test "a duplicate custom_id is refused with status 3 and not sent" {
-	run --separate-stderr gpt-send < <(printf '%s\n' "$BATCH" "$BATCH")
+@test "a duplicate custom_id in a pipe is refused with status 3 before anything is sent" {
+	run --separate-stderr gpt-send < <(printf '%s\n' "$BATCH" "$REQ" "$BATCH")
 	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = 'gpt-send: <stdin>:3: duplicate custom_id "req-1" (first at <stdin>:1): nothing sent' ]
+}
+
+@test "a duplicate custom_id in a file is refused with status 3 before anything is sent" {
+	{ batch_lines 3; echo; batch_lines 2; } >in.jsonl
+	run --separate-stderr gpt-send -P 4 -o out.jsonl in.jsonl
+	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 0 ]
+	[ ! -e out.jsonl ]
+	[ "$stderr" = 'gpt-send: in.jsonl:5: duplicate custom_id "id-1" (first at in.jsonl:1): nothing sent' ]
+}
+
+@test "a duplicate custom_id across two files is refused before anything is sent" {
+	batch_lines 2 >a.jsonl
+	batch_lines 3 | tail -2 >b.jsonl
+	run --separate-stderr gpt-send a.jsonl b.jsonl
+	[ "$status" -eq 3 ]
+	[ "$(mock_count)" -eq 0 ]
+	[ "$stderr" = 'gpt-send: b.jsonl:1: duplicate custom_id "id-2" (first at a.jsonl:2): nothing sent' ]
+}
+
+@test "batch lines from a pipe keep their line numbers in messages" {
+	{ printf '\n\n'; batch_lines 1; echo '{"custom_id": "bad", "method": "GET",'; echo '"url": "/v1/chat/completions", "body": {}}'; } >in.jsonl
+	run --separate-stderr gpt-send < <(cat in.jsonl)
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "gpt-send: <stdin>:4 (bad): batch line method is not POST: not sent" ]
 	[ "$(mock_count)" -eq 1 ]
-	[ "${#lines[@]}" -eq 2 ]
-	jq -e '.error.code == "duplicate_custom_id" and .response == null' <<<"${lines[1]}" >/dev/null
 }
 
 @test "a batch line for another endpoint is refused with status 3" {
@@ -1136,8 +1162,9 @@ batch_lines() {
 	mock_script '[{"status": 400}]'
 	run --separate-stderr gpt-send -P 3 --retries 0 <in.jsonl
 	[ "$status" -eq 3 ]
-	[ "${#lines[@]}" -eq 5 ]
-	[ "$(jq -r '.custom_id' <<<"$output" | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 id-5 " ]
+	[ "${#lines[@]}" -eq 6 ]
+	[ "$(jq -r '.custom_id' <<<"$output" | tr '\n' ' ')" = "id-1 id-2 id-3 request-4 id-4 id-5 " ]
+	jq -se 'map(select(.custom_id == "request-4"))[0].error.code == "invalid_request"' <<<"$output" >/dev/null
 }
 
 @test "-P reuses connections across its transfers" {
@@ -1199,6 +1226,198 @@ batch_lines() {
 	[ "$status" -eq 2 ]
 	run gpt-send -P 1001 <<<"$REQ"
 	[ "$status" -eq 2 ]
+}
+
+# Batch input lines id-1 .. id-$1 in one jq run (fast for thousands).
+many_lines() {
+	jq -nc --argjson n "$1" 'range(1; $n + 1) | {custom_id: "id-\(.)", method: "POST",
+	    url: "/v1/chat/completions", body: {model: "gpt-4o-mini", messages: [{role: "user", content: "n\(.)"}]}}'
+}
+
+# Succeeds when $1 holds each id of in.jsonl exactly once, and nothing else.
+same_ids() {
+	[ "$(jq -r .custom_id "$1" | sort)" = "$(jq -r .custom_id in.jsonl | sort)" ] ||
+	    fail "the ids of $1 differ from those of the input"
+}
+
+@test "-P gives bare requests Batch API output lines, numbered by input position" {
+	printf '%s\n' "$REQ" "$REQ" "$REQ" >in.jsonl
+	run --separate-stderr gpt-send -P 2 in.jsonl
+	assert_success
+	[ "$(jq -r .custom_id <<<"$output" | tr '\n' ' ')" = "request-1 request-2 request-3 " ]
+	jq -se 'all(.id | test("^local_req_[0-9a-f]{24}$")) and all(.response.status_code == 200)' \
+	    <<<"$output" >/dev/null
+}
+
+@test "bare requests from a pipe with -P are read as they come and numbered across files" {
+	printf '%s\n' "$REQ" "$REQ" >a.jsonl
+	run --separate-stderr gpt-send -P 3 a.jsonl - < <(printf '%s\n' "$REQ")
+	assert_success
+	[ "$(jq -r .custom_id <<<"$output" | tr '\n' ' ')" = "request-1 request-2 request-3 " ]
+}
+
+@test "--unordered writes each answer as it arrives" {
+	batch_lines 4 >in.jsonl
+	mock_script '[{"delay_ms": 700}]'
+	run --separate-stderr gpt-send -P 4 --unordered in.jsonl
+	assert_success
+	# The slow answer is that of the request the mock saw first, whichever it was.
+	slow=$(mock_body 1 | jq -r '.messages[0].content | "id-" + .[1:]')
+	[ "$(jq -r .custom_id <<<"${lines[3]}")" = "$slow" ]
+	[ "$(jq -r .custom_id <<<"$output" | sort | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 " ]
+}
+
+@test "without --unordered a slow answer holds back the ones after it" {
+	batch_lines 4 >in.jsonl
+	mock_script '[{"delay_ms": 500}]'
+	run --separate-stderr gpt-send -P 4 in.jsonl
+	assert_success
+	[ "$(jq -r .custom_id <<<"$output" | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 " ]
+}
+
+@test "1,000 requests through random 429s, 500s and cut connections: each id exactly once" {
+	many_lines 1000 >in.jsonl
+	mock_chaos '{"seed": 7, "p429": 0.1, "p500": 0.1, "pcut": 0.05}'
+	run --separate-stderr gpt-send -P 50 --retries 10 -q -o out.jsonl in.jsonl
+	[ "$status" -le 1 ]
+	[ "$(wc -l <out.jsonl)" -eq 1000 ]
+	same_ids out.jsonl
+}
+
+@test "a run killed with SIGKILL and resumed ends with every id exactly once" {
+	many_lines 1000 >in.jsonl
+	mock_chaos '{"seed": 7, "p429": 0.1, "p500": 0.1, "pcut": 0.05, "latency_ms": 20}'
+	gpt-send -P 50 --retries 10 -q <in.jsonl >out.jsonl &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(wc -l <out.jsonl)" -ge 200 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" || true
+	n=$(wc -l <out.jsonl)
+	[ "$n" -ge 200 ] && [ "$n" -lt 1000 ] || fail "killed after $n lines"
+	mock_chaos '{"seed": 8, "p429": 0.1, "p500": 0.1, "pcut": 0.05}'
+	run --separate-stderr gpt-send -P 50 --retries 10 -q --resume out.jsonl <in.jsonl
+	[ "$status" -le 1 ]
+	printf '%s\n' "$output" >>out.jsonl
+	[ "$(wc -l <out.jsonl)" -eq 1000 ]
+	same_ids out.jsonl
+	[ "$(jq -r 'select(.response.status_code == 200) | .custom_id' out.jsonl | sort -u | wc -l)" -eq 1000 ]
+}
+
+@test "x-ratelimit-remaining-requests 0 pauses the whole run until x-ratelimit-reset-requests" {
+	batch_lines 4 >in.jsonl
+	mock_script '[{"headers": {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "800ms"}}, {"delay_ms": 100}]'
+	run --separate-stderr gpt-send -P 2 in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 4 ]
+	below "$(gap 1 2)" 0.3
+	at_least "$(gap 1 3)" 0.75
+}
+
+@test "fewer remaining tokens than a request needs pause the run until x-ratelimit-reset-tokens" {
+	batch_lines 3 >in.jsonl
+	mock_script '[{"headers": {"x-ratelimit-remaining-tokens": "3", "x-ratelimit-reset-tokens": "0.6s"}}]'
+	run --separate-stderr gpt-send in.jsonl
+	assert_success
+	at_least "$(gap 1 2)" 0.55
+	below "$(gap 2 3)" 0.4
+}
+
+@test "a 429 pauses the other requests too, not only its own retry" {
+	batch_lines 3 >in.jsonl
+	mock_script '[{"status": 429, "headers": {"retry-after-ms": "600"}}, {"delay_ms": 50}]'
+	run --separate-stderr gpt-send -P 1 in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 4 ]
+	at_least "$(gap 1 2)" 0.55
+}
+
+@test "--rpm 120 spaces 5 requests over at least 1.5 seconds" {
+	batch_lines 5 >in.jsonl
+	run --separate-stderr gpt-send -P 5 --rpm 120 in.jsonl
+	assert_success
+	[ "$(mock_count)" -eq 5 ]
+	at_least "$(gap 1 5)" 1.4
+}
+
+@test "--tpm holds a request until the tokens estimated for the one before are back" {
+	# Each request: [{"role":"user","content":"nI"}] is 31 bytes, 8 tokens, plus
+	# max_tokens 20.  1200 a minute is 20 a second: the second waits 1.4 s.
+	batch_lines 2 | jq -c '.body.max_tokens = 20' >in.jsonl
+	run --separate-stderr gpt-send -P 2 --tpm 1200 in.jsonl
+	assert_success
+	at_least "$(gap 1 2)" 1.3
+}
+
+@test "--rpm and --tpm refuse what is not a positive number" {
+	for a in "--rpm 0" "--rpm x" "--tpm -5" "--tpm 1e999"; do
+		run --separate-stderr gpt-send $a <<<"$REQ"
+		[ "$status" -eq 2 ] || fail "$a: status $status"
+	done
+	[ "$(mock_count)" -eq 0 ]
+}
+
+@test "--progress prints done/total, errors, retries and tokens on stderr" {
+	batch_lines 3 >in.jsonl
+	mock_script '[{"status": 500}, {"status": 400}]'
+	run --separate-stderr gpt-send -P 2 --progress --retries 1 in.jsonl
+	[ "$status" -eq 1 ]
+	last=$(printf '%s\n' "$stderr" | grep '^gpt-send: [0-9]' | tail -1)
+	[[ $last =~ ^gpt-send:\ 3/3\ done,\ 1\ error,\ 1\ retry,\ [1-9][0-9]*\ tokens,\ [0-9]+\.[0-9]\ s$ ]] ||
+	    fail "last progress line: $last"
+}
+
+@test "--progress without a known total counts what is done" {
+	run --separate-stderr gpt-send --progress < <(printf '%s\n' "$REQ" "$REQ")
+	assert_success
+	[[ $(printf '%s\n' "$stderr" | tail -1) =~ ^gpt-send:\ 2\ done,\ 0\ errors, ]] || fail "$stderr"
+}
+
+@test "no progress line when stderr is not a terminal and --progress is not given" {
+	batch_lines 3 >in.jsonl
+	run --separate-stderr gpt-send -P 2 in.jsonl
+	assert_success
+	[ "$stderr" = "" ]
+}
+
+@test "a first SIGINT sends nothing more, lets the requests in flight end, and writes them" {
+	batch_lines 6 >in.jsonl
+	mock_script '[{"delay_ms": 1000}, {"delay_ms": 1000}]'
+	env --default-signal=INT gpt-send -P 2 -o out.jsonl in.jsonl 2>err.txt &
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(mock_count)" -ge 2 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 4 ]
+	[ "$(mock_count)" -eq 2 ]
+	[ "$(jq -r 'select(.response.status_code == 200) | .custom_id' out.jsonl | tr '\n' ' ')" = "id-1 id-2 " ]
+	[ "$(jq -r 'select(.error.code == "interrupted") | .custom_id' out.jsonl | tr '\n' ' ')" = "id-3 id-4 id-5 id-6 " ]
+	grep -q 'interrupted: waiting for 2 requests in flight' err.txt
+}
+
+@test "a second SIGINT stops the requests in flight too" {
+	batch_lines 4 >in.jsonl
+	mock_script '[{"hang": true}, {"hang": true}]'
+	env --default-signal=INT gpt-send -P 2 -o out.jsonl in.jsonl 2>/dev/null &
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(mock_count)" -ge 2 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	sleep 0.3
+	kill -0 "$pid" || fail "one SIGINT ended the run"
+	kill -INT "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 4 ]
+	[ "$(jq -r 'select(.error.code == "interrupted") | .custom_id' out.jsonl | tr '\n' ' ')" = "id-1 id-2 id-3 id-4 " ]
 }
 
 # ---- conformance with the official OpenAI spec (Prism) ---------------------------

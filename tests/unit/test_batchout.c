@@ -59,7 +59,8 @@ main(void)
 	    text(batchout_failure("i", jv_string("a"), "timeout", "no data")),
 	    "an item without an answer has a null response and an error");
 	batchout_id(id, sizeof(id), 0x0123456789abcdefULL, 0xffffffff12345678ULL);
-	T_EQ_STR("batch_req_0123456789abcdef12345678", id, "a batch id is batch_req_ and 24 hex digits");
+	T_EQ_STR("local_req_0123456789abcdef12345678", id,
+	    "a local id is local_req_ and 24 hex digits, never the Batch API's batch_req_");
 
 	T_EQ_STR("rate_limit_exceeded: Slow down.",
 	    describe("{\"error\":{\"message\":\"Slow down.\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}"),

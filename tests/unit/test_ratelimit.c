@@ -74,9 +74,11 @@ test_answers(void)
 	ratelimit_answer(&rl, &a, 10);
 	T_EQ_INT(4, rl.inflight_cap, "a 429 halves the requests in flight");
 	NEAR(12, ratelimit_ready(&rl, 0, 10, 10), "and pauses the whole run for its delay");
-	ratelimit_answer(&rl, &a, 10);
-	ratelimit_answer(&rl, &a, 10);
-	ratelimit_answer(&rl, &a, 10);
+	ratelimit_answer(&rl, &a, 10.5);
+	T_EQ_INT(4, rl.inflight_cap, "429s within a second of the cut are one signal");
+	ratelimit_answer(&rl, &a, 11);
+	ratelimit_answer(&rl, &a, 12);
+	ratelimit_answer(&rl, &a, 13);
 	T_EQ_INT(1, rl.inflight_cap, "never below one in flight");
 
 	memset(&a, 0, sizeof(a));
