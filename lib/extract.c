@@ -325,19 +325,40 @@ chunk_choice(jv chunk, long index)
 	return jv_invalid();
 }
 
+/*
+ * A chunk may carry several deltas for one choice; their pieces are
+ * joined, as extract_stream_add joins them, so live text and assembled
+ * text agree.
+ */
 jv
 extract_chunk_content(jv chunk, long index)
 {
-	jv c = chunk_choice(chunk, index), d = get(c, K_DELTA), s;
+	jv choices = get(chunk, K_CHOICES), out = jv_invalid(), c, ci, d, s;
+	int len, i;
 
-	s = get(d, K_CONTENT);
-	jv_free(d);
-	jv_free(c);
-	if (!is_kind(s, JV_KIND_STRING)) {
-		jv_free(s);
-		return jv_invalid();
+	if (!is_kind(choices, JV_KIND_ARRAY)) {
+		jv_free(choices);
+		return out;
 	}
-	return s;
+	len = jv_array_length(jv_copy(choices));
+	for (i = 0; i < len; i++) {
+		c = jv_array_get(jv_copy(choices), i);
+		ci = get(c, K_INDEX);
+		if ((is_kind(ci, JV_KIND_NUMBER) && jv_number_value(ci) == (double)index) ||
+		    (!jv_is_valid(ci) && i == index)) {
+			d = get(c, K_DELTA);
+			s = get(d, K_CONTENT);
+			if (is_kind(s, JV_KIND_STRING))
+				out = jv_is_valid(out) ? jv_string_concat(out, s) : s;
+			else
+				jv_free(s);
+			jv_free(d);
+		}
+		jv_free(ci);
+		jv_free(c);
+	}
+	jv_free(choices);
+	return out;
 }
 
 int

@@ -51,16 +51,16 @@ setup() {
 
 # Seeds named open-* are faults found by fuzzing and not fixed yet: the
 # fuzz run leaves them out, and each gets a test here, failing until its
-# fault is fixed (then the file loses "open-").  The last two began so and
-# stay as regression tests.
+# fault is fixed (then the file loses "open-").  The tests below began so
+# and stay as regression tests.
 
-# A chunk with two deltas for choice 0: lib/extract.c:329
-# extract_chunk_content() gives the first one's piece (gpt-extract prints
-# "b") while extract_stream_add() joins both (--message says "ba").
-@test "open: a chunk's pieces print as the assembled message says" {
+# A chunk with two deltas for choice 0: extract_chunk_content() gave the
+# first one's piece (gpt-extract printed "b") while extract_stream_add()
+# joined both (--message said "ba").
+@test "a chunk's pieces print as the assembled message says" {
 	command -v clang || skip "clang not installed"
 	sh tests/fuzz/run.sh -b extract >/dev/null
-	FUZZ_OPEN=1 run tests/fuzz/build/fuzz_extract tests/fuzz/corpus/extract/open-duplicate-index
+	run tests/fuzz/build/fuzz_extract tests/fuzz/corpus/extract/duplicate-index
 	assert_success
 }
 

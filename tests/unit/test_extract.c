@@ -316,5 +316,14 @@ main(void)
 	test_stream();
 	test_stream_edges();
 	test_jqrun();
+	{
+		jv ch = jv_parse("{\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}},{\"index\":0,\"delta\":{\"content\":\"a\"}}]}");
+		jv piece = extract_chunk_content(ch, 0);
+
+		T_EQ_STR("ba", jv_get_kind(piece) == JV_KIND_STRING ? jv_string_value(piece) : NULL,
+		    "a chunk's pieces for one choice are joined, as the assembly joins them");
+		jv_free(piece);
+		jv_free(ch);
+	}
 	return t_done();
 }
