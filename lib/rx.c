@@ -144,7 +144,7 @@ rx_search(const struct rx *r, const char *s, size_t n)
 {
 	const OnigUChar *start = (const OnigUChar *)s, *end = start + n;
 
-	/* Oniguruma trusts the text to be in its encoding. */
+	/* Oniguruma trusts the text to be in its encoding: check it strictly. */
 	if (utf8_invalid(s, n) != n)
 		return 0;
 	return onig_search_with_param(r->re, start, end, start, end, NULL, ONIG_OPTION_NONE, r->mp) >= 0;

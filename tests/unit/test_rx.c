@@ -58,6 +58,7 @@ main(void)
 	T_EQ_INT(0, test("^\\w$", "\xc3\xa9"), "\\w is ASCII only, as in JavaScript");
 	T_EQ_INT(1, test("^.$", "\xc3\xa9"), ". is one UTF-8 character, not one byte");
 	T_EQ_INT(0, test("a", "a\xff"), "text that is not UTF-8 matches nothing");
+	T_EQ_INT(0, test("a.", "a\xc3"), "text cut off inside a character matches nothing");
 	T_EQ_INT(-1, test("a\xff", "a"), "a pattern that is not UTF-8 does not compile");
 	T_EQ_INT(-1, test("*a", "a"), "nothing to repeat");
 	T_EQ_INT(-1, test("[a", "a"), "an unterminated class does not compile");
