@@ -26,7 +26,6 @@
 #include "costreport.h"
 #include "errmsg.h"
 #include "exitcode.h"
-#include "jscan.h"
 #include "jsonin.h"
 #include "jsonout.h"
 #include "ledger.h"
@@ -558,106 +557,6 @@ bill(struct run *r, jv payload, unsigned long number, unsigned long line, const 
 	jv_free(usage);
 }
 
-static void stream_end(struct run *r);
-
-/*
- * A response priced from its text, given as its members m[0..n),
- * parsing only its usage: the common item of a long JSONL costs a
- * fraction of a full parse.  Returns 0 when it is not plainly a chat
- * completion, or holds escapes where it matters; the caller then parses
- * the item whole, which gives the same result.
- */
-static int
-fast_priced(struct run *r, const struct jsonin_item *in, const struct jscan_member *m, int n,
-    const char *custom_id, int batch)
-{
-	const struct jscan_member *obj, *model, *created, *usage;
-	struct gpt_err e = {0};
-	char num[64], *model_s = NULL;
-	long long when = r->o->date_ms >= 0 ? r->o->date_ms : r->now_ms;
-	jv u = jv_null(), resp;
-
-	for (int i = 0; i < n; i++)
-		if (m[i].key_escaped)
-			return 0;
-	/* With a custom_id it would be a batch line, or nothing gpt-cost knows. */
-	if (jscan_get(m, n, "custom_id"))
-		return 0;
-	obj = jscan_get(m, n, "object");
-	if (!obj || obj->vallen != 17 || memcmp(obj->val, "\"chat.completion\"", 17) != 0)
-		return 0;
-	model = jscan_get(m, n, "model");
-	if (model && model->kind == '"' && model->escaped)
-		return 0;
-	usage = jscan_get(m, n, "usage");
-	if (usage && usage->kind == '{') {
-		u = jscan_jv(usage->val, usage->vallen);
-		if (!jv_is_valid(u) && json_parse_one(usage->val, usage->vallen, r->in_name, &u, &e) < 0)
-			return 0;
-	}
-	created = jscan_get(m, n, "created");
-	if (r->o->date_ms < 0 && created && created->kind == '0' && created->vallen < sizeof num) {
-		double d;
-		memcpy(num, created->val, created->vallen);
-		num[created->vallen] = '\0';
-		d = strtod(num, NULL);
-		if (d >= 0 && d < 1e13)
-			when = (long long)d * 1000;
-	}
-	if (model && model->kind == '"')
-		model_s = xstrndup(model->val + 1, model->vallen - 2);
-	stream_end(r);
-	resp = jv_object_set(jv_object(), jv_copy(keys[K_USAGE]), jv_copy(u));
-	bill_usage(r, model_s, when, resp, u, in->number, in->line, custom_id, batch);
-	jv_free(resp);
-	jv_free(u);
-	free(model_s);
-	return 1;
-}
-
-/*
- * A response or a Batch API output line holding one, priced from its
- * text; 0 when the item must be parsed whole (see fast_priced).
- */
-static int
-fast_item(struct run *r, const struct jsonin_item *in)
-{
-	struct jscan_member m[JSCAN_MEMBERS], rm[JSCAN_MEMBERS], bm[JSCAN_MEMBERS];
-	const struct jscan_member *cid, *resp, *body, *id;
-	char *custom_id;
-	int n = jscan_members(in->raw, in->len, m, JSCAN_MEMBERS), rn, bn, done, discount;
-
-	if (n < 0)
-		return 0;
-	cid = jscan_get(m, n, "custom_id");
-	if (!cid)
-		return fast_priced(r, in, m, n, NULL, 0);
-	/* A Batch API output line with a response body; anything else is parsed whole. */
-	for (int i = 0; i < n; i++)
-		if (m[i].key_escaped)
-			return 0;
-	resp = jscan_get(m, n, "response");
-	id = jscan_get(m, n, "id");
-	if (cid->kind != '"' || cid->escaped || jscan_get(m, n, "body") || !resp || resp->kind != '{' ||
-	    (id && id->kind == '"' && id->escaped))
-		return 0;
-	rn = jscan_members(resp->val, resp->vallen, rm, JSCAN_MEMBERS);
-	for (int i = 0; i < rn; i++)
-		if (rm[i].key_escaped)
-			return 0;
-	body = rn > 0 ? jscan_get(rm, rn, "body") : NULL;
-	if (!body || body->kind != '{')
-		return 0;
-	bn = jscan_members(body->val, body->vallen, bm, JSCAN_MEMBERS);
-	if (bn < 0)
-		return 0;
-	discount = id && id->kind == '"' && id->vallen >= 12 && memcmp(id->val + 1, "batch_req_", 10) == 0;
-	custom_id = xstrndup(cid->val + 1, cid->vallen - 2);
-	done = fast_priced(r, in, bm, bn, custom_id, discount);
-	free(custom_id);
-	return done;
-}
-
 /* The end of a stream of chunks: without a usage chunk its cost is unknown. */
 static void
 stream_end(struct run *r)
@@ -804,41 +703,35 @@ pass(struct run *r, const char *p, size_t n)
 static void
 read_input(struct run *r, int fd, const char *name)
 {
-	struct jscan *in = jscan_new(fd, name, JSONIN_MAX_ITEM);
-	struct jsonin_item it;
+	struct jsonin *in = jsonin_new(fd, name, JSONIN_MAX_ITEM);
+	const struct jsonin_item *it;
 	struct gpt_err e = {0};
 	jv v;
 	int rc;
 
 	r->in_name = name;
-	while (!r->over_budget && !r->out_gone && (rc = jscan_next(in, &it, &e)) != 0) {
+	while (!r->over_budget && !r->out_gone && (rc = jsonin_next(in, &v, &e)) != 0) {
+		it = jsonin_last(in);
 		if (rc == -2) {
 			warnx("%s", e.msg);
 			set_status(r, e.code);
 			break;
 		}
 		if (r->o->tee)
-			pass(r, it.raw, it.len);
+			pass(r, it->raw, it->len);
 		if (rc < 0) {
 			warnx("%s", e.msg);
 			set_status(r, GPT_EXIT_DATA);
 			continue;
 		}
-		if (fast_item(r, &it))
-			continue;
-		if (json_parse_one(it.raw, it.len, name, &v, &e) < 0) {
-			warnx("%s", e.msg);
-			set_status(r, GPT_EXIT_DATA);
-			continue;
-		}
-		item(r, v, &it);
+		item(r, v, it);
 		jv_free(v);
 	}
 	/* Past the budget nothing more is reported, not even a stream cut short. */
 	if (r->over_budget)
 		r->stream.billed = 1;
 	stream_end(r);
-	jscan_free(in);
+	jsonin_free(in);
 }
 
 static void

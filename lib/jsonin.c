@@ -456,23 +456,41 @@ skip_space(struct jsonin *in)
 	}
 }
 
-/* Drop the rest of a bad item's line, so the stream can go on after it. */
+/*
+ * Drop the rest of a bad item's line, from the offset from (relative to
+ * pos, the item's start), so the stream can go on after it.  pos stays at
+ * the item's start while more is read, so its bytes stay whole: the item
+ * last returned is the whole line (what --tee passes on), up to the cap.
+ */
 static int
 skip_line(struct jsonin *in, size_t from, struct gpt_err *err)
 {
-	for (;;) {
-		char *nl = memchr(in->buf.data + from, '\n', in->buf.len - from);
+	char *nl;
+	size_t end;
+	int r;
 
-		if (nl != NULL) {
-			in->pos = (size_t)(nl - in->buf.data) + 1;
-			in->line++;
+	for (;;) {
+		nl = memchr(in->buf.data + in->pos + from, '\n',
+		    in->buf.len - in->pos - from);
+		if (nl != NULL)
+			break;
+		from = in->buf.len - in->pos;
+		r = fill(in, err);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			in->last.raw = in->buf.data + in->pos;
+			in->last.len = in->buf.len - in->pos;
+			in->pos = in->buf.len;
 			return 0;
 		}
-		in->pos = in->buf.len;
-		if (fill(in, err) <= 0)
-			return in->eof ? 0 : -1;
-		from = in->pos;
 	}
+	end = (size_t)(nl - (in->buf.data + in->pos));
+	in->last.raw = in->buf.data + in->pos;
+	in->last.len = end;
+	in->pos += end + 1;
+	in->line++;
+	return 0;
 }
 
 /* The message of libjq's parser, without anything it quotes of the input. */
@@ -613,7 +631,7 @@ jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err)
 		    in->name, in->line + in->st.scanlines, why,
 		    in->base + in->pos + end);
 		in->line += in->st.scanlines;
-		return skip_line(in, in->pos + end, err) < 0 ? -2 : -1;
+		return skip_line(in, end, err) < 0 ? -2 : -1;
 	}
 	in->last.len = end;
 	in->pos += end;

@@ -50,7 +50,10 @@ void jsonin_free(struct jsonin *in);
  */
 int jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err);
 
-/* The item last returned or rejected by jsonin_next. */
+/*
+ * The item last returned or rejected by jsonin_next.  A bad item found by
+ * the scanner spans the rest of its line (the line that was skipped).
+ */
 const struct jsonin_item *jsonin_last(const struct jsonin *in);
 
 /* The name given to jsonin_new. */

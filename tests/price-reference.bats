@@ -63,24 +63,3 @@ agree() {
 	paste -d ' ' half.out full.out | awk '{ print $1, $1 % 2 ? $2 : $4 }' >expected.out
 	cmp expected.out actual.out
 }
-
-@test "a response read from its text prices as the same response parsed whole" {
-	node "$TOP/tests/npm/calcprice.js" gen openai 2000 99 . || fail "calcprice.js gen failed"
-	# An escaped key makes gpt-cost parse an item whole instead of reading
-	# the fields it needs from the text: both ways must agree to the byte.
-	sed 's/^{/{"\\u0078":0,/' responses.jsonl >whole.jsonl
-	gpt-cost --json <responses.jsonl >text.out 2>text.err || true
-	gpt-cost --json <whole.jsonl >whole.out 2>whole.err || true
-	[ "$(wc -l <text.out)" -gt 1000 ]
-	cmp text.out whole.out
-	cmp text.err whole.err
-	# The same as Batch API output lines, half of them with batch_req_ ids.
-	awk '{ printf "{\"id\":\"%s_%d\",\"custom_id\":\"c-%d\",\"response\":{\"status_code\":200,\"request_id\":\"r\",\"body\":%s},\"error\":null}\n", NR % 2 ? "batch_req" : "local", NR, NR, $0 }' \
-	    responses.jsonl >batch.jsonl
-	sed 's/^{/{"\\u0078":0,/' batch.jsonl >batchwhole.jsonl
-	gpt-cost --json <batch.jsonl >text.out 2>text.err || true
-	gpt-cost --json <batchwhole.jsonl >whole.out 2>whole.err || true
-	[ "$(grep -c '"batch":true' text.out)" -gt 500 ]
-	cmp text.out whole.out
-	cmp text.err whole.err
-}

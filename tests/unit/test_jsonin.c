@@ -102,6 +102,35 @@ test_pipe_large_item(void)
 	free(s);
 }
 
+/* A bad item's bytes are its whole line, even when the line is long. */
+static void
+test_bad_item_bytes(void)
+{
+	size_t n = 200000, i;
+	char *s = malloc(n + 32);
+	struct jsonin *in;
+	struct gpt_err err;
+	int fd, r;
+	jv v;
+
+	memcpy(s, "{\"a\":1 x", 9);
+	for (i = 9; i < n; i++)
+		s[i] = 'y';
+	memcpy(s + n, "\n[1]\n", 5);
+	in = piped(s, n + 5, JSONIN_MAX_ITEM, &fd);
+	r = jsonin_next(in, &v, &err);
+	T_OK(r == -1 && jsonin_last(in)->len == n &&
+	    memcmp(jsonin_last(in)->raw, s, n) == 0,
+	    "a bad item is its whole line, byte for byte, however long");
+	r = jsonin_next(in, &v, &err);
+	T_OK(r == 1 && jsonin_last(in)->line == 2, "and the next line is the next item");
+	if (r == 1)
+		jv_free(v);
+	jsonin_free(in);
+	close(fd);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -195,6 +224,7 @@ main(void)
 	T_OK(!json_is_finite(v), "-1e999 is not finite");
 	jv_free(v);
 
+	test_bad_item_bytes();
 	test_pipe_large_item();
 	return t_done();
 }
