@@ -966,6 +966,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct run r;
 
+	xalloc_init();
 	signal(SIGPIPE, SIG_IGN);
 	parse_opts(argc, argv, &o);
 	keys_init();
