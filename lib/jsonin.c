@@ -326,6 +326,8 @@ scan_run(struct jsonin *in, struct scanstate *s, size_t *end, const char **why)
 			s->inscalar = 0;
 			if (!is_json_scalar(p + s->tokstart, i - s->tokstart)) {
 				*why = "not a JSON number or literal";
+				if (c == '\n')
+					s->scanlines--;	/* counted, but after the token */
 				i = s->tokstart;
 				goto bad;
 			}

@@ -765,10 +765,18 @@ BATCH='{"custom_id":"req-1","method":"POST","url":"/v1/chat/completions","body":
 	mock_script '[{"chunk_delay_ms": 700}]'
 	gpt-send -S <<<"$REQ" >"$BATS_TEST_TMPDIR/out" &
 	pid=$!
-	sleep 0.5
+	# Wait for the first chunk (however slow the start, as under valgrind):
+	# it must come while the stream still has seconds to go.
+	for _ in $(seq 200); do
+		[ -s "$BATS_TEST_TMPDIR/out" ] && break
+		sleep 0.05
+	done
 	early=$(wc -l <"$BATS_TEST_TMPDIR/out")
+	running=0
+	kill -0 "$pid" 2>/dev/null && running=1
 	wait "$pid"
 	[ "$early" -ge 1 ]
+	[ "$running" -eq 1 ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -gt "$early" ]
 }
 

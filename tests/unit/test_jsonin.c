@@ -199,6 +199,8 @@ main(void)
 	ITEMS("[nan]\n[infinity]\n[01]\n[+1]\n[.5]\n[1.]\n[1e]\n[-]\n[0.5e-3,-0,1E+2]\nnan");
 	T_EQ_STR("E3:1 E3:2 E3:3 E3:4 E3:5 E3:6 E3:7 E3:8 array:9 E3:10 ", got,
 	    "numbers and words that JSON does not have are bad items, though libjq takes them");
+	ITEMS("{}\n{ bad\n[1]\n");
+	T_EQ_STR("object:1 E3:2 array:3 ", got, "a bad word before a newline is reported on its own line");
 	ITEMS("{\"a\":1}\n{\"a\":tru}\n{\"b\":2}\n");
 	T_EQ_STR("object:1 E3:2 object:3 ", got,
 	    "the parser serves the next item after a bad one");
