@@ -78,6 +78,7 @@ struct run {
 	const struct opts *o;
 	struct jqrun *jq;
 	struct extract_stream *st;
+	struct jsonin *in;      /* the input being read */
 	int live;               /* print the deltas of a stream as they come */
 	int live_open;          /* content begun: a newline is owed */
 	struct where stream_where; /* the chunk that began the stream */
@@ -364,9 +365,18 @@ check_out(struct run *r)
 	return r->write_errno ? -1 : 0;
 }
 
+/*
+ * Flush what was written, unless the next item is already at hand: one
+ * write for many items on a large file, and every item at once for a
+ * reader waiting on a live stream.
+ */
 static void
 flush_out(struct run *r)
 {
+	if (r->in != NULL && jsonin_ready(r->in)) {
+		check_out(r);
+		return;
+	}
 	if (fflush(stdout) == EOF && r->write_errno == 0)
 		r->write_errno = errno ? errno : EIO;
 	check_out(r);
@@ -704,6 +714,7 @@ run_fd(struct run *r, int fd, const char *name)
 	jv v;
 	int k;
 
+	r->in = in;
 	while (r->write_errno == 0 && (k = jsonin_next(in, &v, &e)) != 0) {
 		if (k == 1) {
 			handle_item(r, v, name, jsonin_last(in)->line);
@@ -714,8 +725,10 @@ run_fd(struct run *r, int fd, const char *name)
 		if (k == -2)
 			break;
 	}
+	r->in = NULL;
 	if (r->write_errno == 0)
 		stream_end(r);
+	flush_out(r);
 	jsonin_free(in);
 }
 

@@ -101,6 +101,18 @@ jsonin_last(const struct jsonin *in)
 	return &in->last;
 }
 
+int
+jsonin_ready(const struct jsonin *in)
+{
+	const char *p = in->buf.data + in->pos, *end = in->buf.data + in->buf.len;
+
+	if (in->buf.data == NULL)
+		return 0;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p < end && memchr(p, '\n', (size_t)(end - p)) != NULL;
+}
+
 const char *
 jsonin_name(const struct jsonin *in)
 {

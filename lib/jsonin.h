@@ -56,6 +56,13 @@ int jsonin_next(struct jsonin *in, jv *v, struct gpt_err *err);
  */
 const struct jsonin_item *jsonin_last(const struct jsonin *in);
 
+/*
+ * Whether the next item's line is already buffered in full (a newline
+ * follows the unread bytes), so jsonin_next will not wait for input: a
+ * writer may then leave flushing to after that item.
+ */
+int jsonin_ready(const struct jsonin *in);
+
 /* The name given to jsonin_new. */
 const char *jsonin_name(const struct jsonin *in);
 

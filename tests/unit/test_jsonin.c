@@ -226,6 +226,17 @@ main(void)
 	T_OK(!json_is_finite(v), "-1e999 is not finite");
 	jv_free(v);
 
+	{
+		struct jsonin *in = jsonin_new_mem("{}\n{\"a\":1}\n{\"b\"", 21, "t");
+
+		T_OK(jsonin_next(in, &v, &err) == 1, "ready: first item");
+		jv_free(v);
+		T_OK(jsonin_ready(in), "the next item's whole line is buffered: ready");
+		T_OK(jsonin_next(in, &v, &err) == 1, "ready: second item");
+		jv_free(v);
+		T_OK(!jsonin_ready(in), "only part of a line is buffered: not ready");
+		jsonin_free(in);
+	}
 	test_bad_item_bytes();
 	test_pipe_large_item();
 	return t_done();
