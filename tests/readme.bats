@@ -131,6 +131,8 @@ $output"
 
 @test "recipe 9: a thousand prompts with -P, every id once" {
 	recipe 9
+	[ "$(wc -l < "$WORK/labels.tsv")" -eq 1000 ]
+	[ "$(cut -f1 "$WORK/labels.tsv" | sort -u | wc -l)" -eq 1000 ]
 	[ "$(wc -l < "$WORK/results.jsonl")" -eq 1000 ]
 	run bash -c "jq -r .custom_id '$WORK/results.jsonl' | sort | uniq -d"
 	assert_output ""

@@ -227,7 +227,8 @@ main(void)
 	jv_free(v);
 
 	{
-		struct jsonin *in = jsonin_new_mem("{}\n{\"a\":1}\n{\"b\"", 21, "t");
+		static const char text[] = "{}\n{\"a\":1}\n{\"b\"";
+		struct jsonin *in = jsonin_new_mem(text, sizeof(text) - 1, "t");
 
 		T_OK(jsonin_next(in, &v, &err) == 1, "ready: first item");
 		jv_free(v);
